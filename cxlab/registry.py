@@ -1,0 +1,144 @@
+"""The data registry: ``data/datasets.yml`` names each data set's files, hashes and mapping.
+
+A file is refused when its bytes no longer match the registered sha256, and a registered path
+may not leave the data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from cxlab.errors import DataError, Problem
+
+__all__ = ["data_dir", "registry", "entry", "datasets", "dataset_files", "verified_path", "sha256"]
+
+REGISTRY_FILE = "datasets.yml"
+
+
+def data_dir() -> Path:
+    """The data folder: ``$CXLAB_DATA`` if set, else ``data/`` beside the package.
+
+    Examples
+    --------
+    >>> (data_dir() / "datasets.yml").exists()
+    True
+    """
+    return Path(os.environ.get("CXLAB_DATA") or Path(__file__).resolve().parents[1] / "data")
+
+
+def registry(folder: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Read ``datasets.yml`` from ``folder`` (default :func:`data_dir`) into a dict by name.
+
+    Examples
+    --------
+    >>> sorted(registry())
+    ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+    """
+    path = (folder or data_dir()) / REGISTRY_FILE
+    if not path.exists():
+        raise DataError([Problem(str(path), None, None, None, "a registry file of data sets")])
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(entries, dict):
+        raise DataError([Problem(str(path), None, None, None, "a mapping of data set names")])
+    return {name: {"name": name, **entry} for name, entry in entries.items()}
+
+
+def entry(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """One registry entry; an unknown name gets an error listing the known ones."""
+    entries = registry(folder)
+    if name not in entries:
+        raise KeyError(f"no data set named {name!r}; registered: {', '.join(sorted(entries))}")
+    return entries[name]
+
+
+def datasets() -> pd.DataFrame:
+    """List the registered data sets: name, title, layout, file, licence and source.
+
+    Examples
+    --------
+    >>> datasets()["name"].tolist()
+    ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+    """
+    columns = ["name", "title", "layout", "file", "licence", "source"]
+    rows = [{c: e.get(c) for c in columns} for e in registry().values()]
+    return pd.DataFrame(rows, columns=columns).sort_values("name", ignore_index=True)
+
+
+def dataset_files(name: str, folder: Path | None = None) -> dict[str, str]:
+    """The files a data set reads, as ``{relative path: registered sha256}``.
+
+    Examples
+    --------
+    >>> list(dataset_files("sandiego_2015"))
+    ['sandiego_2015/resident_survey_weighted_datasd.csv', 'sandiego_2015/resident_survey_dictionary_datasd.csv']
+    """
+    e = entry(name, folder)
+    files = {e["file"]: e.get("sha256")}
+    if "dictionary" in e:
+        files[e["dictionary"]] = e.get("dictionary_sha256")
+    return files
+
+
+@cache
+def _hash_of(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256(path: Path) -> str:
+    """The sha256 of a file (cached while its size and modification time stay the same).
+
+    Examples
+    --------
+    >>> sha256(data_dir() / "cx_benchmarks.csv")[:12]
+    'bdc278b51d1c'
+    """
+    stat = path.stat()
+    return _hash_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+def verified_path(relative: str, expected_sha256: str | None, folder: Path | None = None) -> Path:
+    """Resolve a registered path inside the data folder and check its bytes against the registry.
+
+    Examples
+    --------
+    >>> verified_path("../../etc/passwd", None)
+    Traceback (most recent call last):
+    ...
+    cxlab.errors.DataError: 1 problem in the input data:
+      - datasets.yml: found '../../etc/passwd', expected a path inside the data folder
+    """
+    base = (folder or data_dir()).resolve()
+    path = (base / relative).resolve()
+    if not path.is_relative_to(base):
+        raise DataError([Problem(REGISTRY_FILE, None, None, relative, "a path inside the data folder")])
+    shown = f"data/{relative}"
+    if not path.is_file():
+        raise DataError([Problem(shown, None, None, None, "the file registered in datasets.yml")])
+    if expected_sha256 is None:
+        raise DataError([Problem(shown, None, None, None, "a sha256 registered in datasets.yml")])
+    actual = sha256(path)
+    if actual != expected_sha256:
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    f"sha256 {actual[:12]}...",
+                    f"sha256 {expected_sha256[:12]}... as registered in datasets.yml: the file "
+                    "changed after registration; check the new file, then update its sha256",
+                )
+            ]
+        )
+    return path
