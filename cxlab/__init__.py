@@ -6,17 +6,50 @@ Load real public data in one line, then compare, trend and explain satisfaction 
 >>> cxlab.datasets()["name"].tolist()
 ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
 >>> scores = cxlab.load("cx_benchmarks")
+>>> a11 = cxlab.load("a11_hisp")
+>>> sat = cxlab.summarize_counts(a11[a11["driver"] == "satisfaction"],
+...                              counts=[f"count_{k}" for k in range(1, 6)], by=["fiscal_year"])
+>>> sat[["fiscal_year", "n", "mean", "ci_low", "ci_high"]].round(1).head(1)
+   fiscal_year        n  mean  ci_low  ci_high
+0         2021  3442060  81.6    81.6     81.7
 """
 
 from importlib import metadata as _metadata
 
+from cxlab.compare import adjust_fdr, gap_change, gaps, games_howell, mann_whitney, trend, welch_anova
+from cxlab.drivers import cronbach_alpha, importance, quadrant
 from cxlab.errors import DataError, Problem
 from cxlab.loaders import dictionary, excluded, load
 from cxlab.registry import datasets
+from cxlab.summary import nps, rescale, summarize, summarize_counts, summarize_points, top_box
 
 try:
     __version__ = _metadata.version("cxlab")
 except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["DataError", "Problem", "__version__", "datasets", "dictionary", "excluded", "load"]
+__all__ = [
+    "DataError",
+    "Problem",
+    "__version__",
+    "adjust_fdr",
+    "cronbach_alpha",
+    "datasets",
+    "dictionary",
+    "excluded",
+    "gap_change",
+    "gaps",
+    "games_howell",
+    "importance",
+    "load",
+    "mann_whitney",
+    "nps",
+    "quadrant",
+    "rescale",
+    "summarize",
+    "summarize_counts",
+    "summarize_points",
+    "top_box",
+    "trend",
+    "welch_anova",
+]

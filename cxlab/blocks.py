@@ -76,8 +76,17 @@ def note_block(text: str) -> Block:
 
 
 def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    """A value as table text: missing or blank as a dash, yes/no for flags, one decimal for floats.
+
+    Examples
+    --------
+    >>> [_cell(v) for v in (None, float("nan"), "", True, 68.14, "<b>")]
+    ['–', '–', '–', 'yes', '68.1', '&lt;b&gt;']
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
         return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.1f}"
     return escape(str(value))
@@ -92,7 +101,7 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
     >>> b.html.count("<th ")
     3
     """
-    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    head = "".join(f'<th scope="col">{_cell(c)}</th>' for c in frame.columns)
     rows = "".join(
         "<tr>"
         + f'<th scope="row">{_cell(row[0])}</th>'

@@ -21,6 +21,8 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats
 
+from cxlab.summary import MIN_N
+
 __all__ = [
     "GAP_COLUMNS",
     "adjust_fdr",
@@ -56,7 +58,7 @@ except ImportError:  # pragma: no cover - older pandas
 
 
 @contextmanager
-def quiet_pingouin() -> Iterator[None]:
+def _quiet_pingouin() -> Iterator[None]:
     """Silence only pandas' ``Pandas4Warning`` raised from inside pingouin's own code."""
     with warnings.catch_warnings():
         if _PANDAS4_WARNING is not None:
@@ -125,8 +127,8 @@ def gaps(
         hedges = diff / pooled * (1 - 3 / (4 * (na + nb) - 9))
     note = _gap_notes(a, b, reference=reference)
     out = a[keys].assign(
-        group_a=a[versus].to_numpy(), group_b=b[versus].to_numpy(), n_a=a["n"].to_numpy(),
-        n_b=b["n"].to_numpy(), mean_a=_num(a, "mean"), mean_b=_num(b, "mean"), diff=diff,
+        group_a=a[versus].to_numpy(), group_b=b[versus].to_numpy(), n_a=a["n"].array,
+        n_b=b["n"].array, mean_a=_num(a, "mean"), mean_b=_num(b, "mean"), diff=diff,
         hedges_g=np.where(note == "", hedges, np.nan),
         suppressed=a["suppressed"].eq(True).to_numpy() | b["suppressed"].eq(True).to_numpy())
     interval = _t_interval(diff, np.sqrt(va + vb), df, ok=note == "", confidence=confidence)
@@ -219,7 +221,8 @@ def trend(
     value : str
         The column to trend (``diff`` of a gap table, ``mean`` of a summary table, ...).
     time : str
-        A numeric time column (decimal years, say).
+        A numeric time column (decimal years, say). For a gap series, put ``time`` among the
+        summary's ``by`` columns (beside ``period``) and it is carried into the gap table.
     by : list of str
         Columns that identify a series.
     min_points : int
@@ -248,7 +251,7 @@ def trend(
     if not pd.api.types.is_numeric_dtype(data[time]):
         raise TypeError(f"time column {time!r} must be numeric (decimal years, say)")
     rows = [{**key, **_one_trend(series[time].to_numpy(float), series[value].to_numpy(float),
-                          min_points=min_points, confidence=confidence)}
+                                 min_points=min_points, confidence=confidence)}
             for key, series in _groups(data, by)]
     return pd.DataFrame(rows, columns=list(by) + _TREND_COLUMNS)
 
@@ -259,7 +262,7 @@ def welch_anova(
     value: str,
     between: str,
     by: Sequence[str] = (),
-    min_n: int = 10,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """Welch's ANOVA of ``value`` across the levels of ``between`` (unequal variances).
 
@@ -299,7 +302,7 @@ def welch_anova(
         kept, note = _usable_groups(cell, value=value, between=between, min_n=min_n)
         row = dict(key, n=len(kept), k_groups=kept[between].nunique(), note=note)
         if not note:
-            with quiet_pingouin():
+            with _quiet_pingouin():
                 res = pg.welch_anova(data=kept, dv=value, between=between).iloc[0]
             row.update(df_between=res["ddof1"], df_within=res["ddof2"], f=res["F"],
                        p_value=res["p_unc"], eta_squared=res["np2"])
@@ -313,7 +316,7 @@ def games_howell(
     value: str,
     between: str,
     by: Sequence[str] = (),
-    min_n: int = 10,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """Games-Howell pairwise comparisons (unequal variances, adjusted for all pairs).
 
@@ -358,7 +361,7 @@ def games_howell(
         kept, note = _usable_groups(cell, value=value, between=between, min_n=min_n)
         table = pd.DataFrame({"note": [note]})
         if not note:
-            with quiet_pingouin():
+            with _quiet_pingouin():
                 table = pg.pairwise_gameshowell(data=kept, dv=value, between=between)
             table = table.rename(columns=names).assign(note="")
         tables.append(table.assign(**key))
@@ -372,7 +375,7 @@ def mann_whitney(
     between: str,
     groups: tuple[object, object],
     by: Sequence[str] = (),
-    min_n: int = 10,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """Mann-Whitney U test of an ordinal item between two groups.
 
@@ -417,7 +420,7 @@ def mann_whitney(
         row["note"] = (f"suppressed: a group has {small} answers, fewer than min_n = {min_n}"
                        if small < max(min_n, 1) else "")
         if not row["note"]:
-            with quiet_pingouin():
+            with _quiet_pingouin():
                 res = pg.mwu(x, y, alternative="two-sided").iloc[0]
             row.update(median_a=np.median(x), median_b=np.median(y), u=res["U_val"],
                        p_value=res["p_val"], rank_biserial=res["RBC"], cles=res["CLES"])
@@ -504,8 +507,8 @@ def _pairs(summary: pd.DataFrame, *, keys: list[str], versus: str, reference: ob
 
 def _gap_notes(a: pd.DataFrame, b: pd.DataFrame, *, reference: object) -> np.ndarray:
     """Why a gap has no value or no interval; empty where it has both."""
-    point = (a["basis"] == "published point").to_numpy() | (b["basis"] == "published point"
-                                                             ).to_numpy()
+    point = (a["basis"].eq("published point").to_numpy()
+             | b["basis"].eq("published point").to_numpy())
     se_a, se_b = _num(a, "se"), _num(b, "se")
     return np.select(
         [b["basis"].isna().to_numpy(),

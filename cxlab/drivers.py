@@ -20,7 +20,7 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats
 
-from cxlab.compare import _groups, quiet_pingouin
+from cxlab.compare import _groups, _quiet_pingouin
 from cxlab.summary import MIN_N, rescale
 
 __all__ = ["cronbach_alpha", "importance", "quadrant"]
@@ -80,7 +80,7 @@ def cronbach_alpha(
         row = dict(key, n=len(complete), n_items=len(items), suppressed=len(complete) < min_n,
                    note=_alpha_note(complete, min_n=min_n))
         if not row["note"]:
-            with quiet_pingouin():
+            with _quiet_pingouin():
                 alpha, ci = pg.cronbach_alpha(data=complete, ci=confidence)
             row.update(alpha=alpha, ci_low=ci[0], ci_high=ci[1])
         rows.append(row)
@@ -262,6 +262,6 @@ def _shapley(values: np.ndarray) -> np.ndarray:
     if values.shape[1] > 13:
         raise ValueError("the Shapley decomposition is limited to 12 items; use relative weights")
     x = pd.DataFrame(values[:, :-1], columns=[f"x{i}" for i in range(values.shape[1] - 1)])
-    with quiet_pingouin():
+    with _quiet_pingouin():
         fit = pg.linear_regression(x, values[:, -1], relimp=True)
     return fit["relimp"].to_numpy()[1:]

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Finding", "NO_INTERVAL", "change_word", "series_change", "gap_findings", "trend_finding"]
+__all__ = [
+    "Finding",
+    "NO_INTERVAL",
+    "change_word",
+    "estimate_text",
+    "fdr_note",
+    "suppression_caveat",
+    "series_change",
+    "gap_findings",
+    "trend_finding",
+]
 
 #: The caveat every published headline score carries.
 NO_INTERVAL = "published headline scores come without a standard error, so no interval can be given"
@@ -29,6 +39,45 @@ def change_word(delta: float, *, up: str = "rose", down: str = "fell", same: str
     ('rose', 'fell', 'stayed level')
     """
     return up if delta >= 0.05 else down if delta <= -0.05 else same
+
+
+def estimate_text(row: pd.Series) -> str:
+    """A mean with its 95% interval, as policy staff read it.
+
+    Examples
+    --------
+    >>> estimate_text(pd.Series({"mean": 72.34, "ci_low": 70.1, "ci_high": 74.56}))
+    '72.3 (95% CI 70.1 to 74.6)'
+    """
+    return f"{row['mean']:.1f} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
+
+
+def fdr_note(tests: pd.DataFrame) -> str:
+    """The caveat for a family of tests adjusted with Benjamini-Hochberg.
+
+    Examples
+    --------
+    >>> fdr_note(pd.DataFrame({"p_value": [0.01, 0.2, None]}))
+    '2 comparisons tested together; false discovery rate held at 5% (Benjamini-Hochberg)'
+    """
+    count = int(tests["p_value"].notna().sum())
+    return (f"{count} comparison{'s' if count != 1 else ''} tested together; false discovery rate held at "
+            "5% (Benjamini-Hochberg)")
+
+
+def suppression_caveat(summary: pd.DataFrame, min_n: int) -> str | None:
+    """Say how many cells were suppressed for having fewer than ``min_n`` answers, if any.
+
+    Examples
+    --------
+    >>> suppression_caveat(pd.DataFrame({"suppressed": [True, False]}), 10)
+    '1 of 2 cells had fewer than 10 answers and are not shown (privacy and precision).'
+    """
+    hidden = int(summary["suppressed"].sum())
+    if not hidden:
+        return None
+    return (f"{hidden} of {len(summary)} cells had fewer than {min_n} answers and are not shown "
+            "(privacy and precision).")
 
 
 def _derived_caveat(points: pd.DataFrame) -> str | None:

@@ -1,18 +1,26 @@
 """Load a registered data set into a validated tidy DataFrame: ``cxlab.load(name)``.
 
-Three layouts, chosen by the registry entry's ``layout``:
+Five layouts, chosen by the registry entry's ``layout`` (keys in ``data/README.md``):
 
 ``scores``
     published index points, one row per entity and period (``cx_benchmarks``);
 ``answer_counts``
-    counts of answers at each scale point, one row per record and question (``a11_hisp``);
+    A-11 style: counts of answers at each scale point in numbered question slots, one tidy row
+    per record and question (``a11_hisp``);
+``counts``
+    an answer-count table with one row per cell and question and a count column per scale point;
 ``respondents``
-    one row per respondent with rating items in columns (``sandiego_2015``).
+    one row per respondent with rating items in columns (``sandiego_2015``);
+``answers``
+    one row per respondent and item (long); reshaped to the same table as ``respondents``.
+
+Nothing is returned unless the whole file is valid: every problem found is raised together in
+one :class:`cxlab.errors.DataError`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -20,14 +28,35 @@ import pandas as pd
 
 from cxlab import registry
 from cxlab.drivers_a11 import classify_question
+from cxlab.entries import check_entry, mapped_columns
 from cxlab.errors import DataError, Problem
-from cxlab.periods import parse_periods
-from cxlab.schemas import ANSWER_COUNTS, PERIOD, SCORES, number, one_of, raw_schema, validate_raw
+from cxlab.periods import parse_periods, read_periods
+from cxlab.readers import read_chunks, read_table
+from cxlab.registry import Source
+from cxlab.scales import Scale
+from cxlab.schemas import (
+    ANSWER_COUNTS,
+    PERIOD,
+    SCORES,
+    filled,
+    number,
+    one_of,
+    period_format,
+    positive,
+    rating,
+    raw_problems,
+    raw_schema,
+    validate_raw,
+)
 
-__all__ = ["load", "excluded", "dictionary", "read_text_table"]
+__all__ = ["MAX_PROBLEMS", "load", "load_source", "excluded", "dictionary"]
 
 #: Largest gap between a file's stated mean and the mean of its own counts that is not suspicious.
 MEAN_TOLERANCE = 0.05
+#: A large file stops being checked after this many problems (the ones found are all listed).
+MAX_PROBLEMS = 10_000
+#: Tidy names with a meaning of their own in the generic layouts; other mapped columns stay text.
+_SPECIAL = {"respondent_id", "entity", "period", "weight", "item", "value", "question", "total"}
 
 
 def load(name: str) -> pd.DataFrame:
@@ -48,14 +77,22 @@ def load(name: str) -> pd.DataFrame:
     >>> load("sandiego_2015").shape[0]
     2477
     """
-    entry = registry.entry(name)
-    loader = _LAYOUTS.get(entry.get("layout"))
-    if loader is None:
-        raise DataError(
-            [Problem("datasets.yml", None, f"{name}.layout", entry.get("layout"),
-                     "one of " + ", ".join(sorted(_LAYOUTS)))]
-        )
-    return loader(entry)
+    return load_source(registry.source(name))
+
+
+def load_source(source: Source) -> pd.DataFrame:
+    """Load a data set from its :class:`cxlab.registry.Source` (registered or a mapping file).
+
+    Examples
+    --------
+    >>> folder = registry.data_dir() / "examples"
+    >>> survey = load_source(registry.mapping_source(folder / "service_survey.csv",
+    ...                                             folder / "service_survey.yml"))
+    >>> survey.attrs["items"], survey.attrs["scale"]
+    (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0))
+    """
+    _check(source)
+    return _LAYOUTS[source.entry["layout"]](source)
 
 
 def excluded(name: str) -> pd.DataFrame:
@@ -69,10 +106,11 @@ def excluded(name: str) -> pd.DataFrame:
     >>> bool(left_out["reason"].str.contains("scale other than 1-5").any())
     True
     """
-    entry = registry.entry(name)
-    if entry.get("layout") != "answer_counts":
+    source = registry.source(name)
+    _check(source)
+    if source.entry["layout"] != "answer_counts":
         return pd.DataFrame(columns=["row", "record_id", "question", "question_text", "n", "reason"])
-    return _answer_count_table(entry)[1]
+    return _answer_count_table(source)[1]
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -84,50 +122,41 @@ def dictionary(name: str) -> pd.DataFrame:
     >>> d.loc["Q15_3", "text"]
     'Overall customer service'
     """
-    entry = registry.entry(name)
-    if "dictionary" not in entry:
+    source = registry.source(name)
+    if "dictionary" not in source.entry:
         raise KeyError(f"data set {name!r} has no dictionary file in datasets.yml")
-    path = registry.verified_path(entry["dictionary"], entry.get("dictionary_sha256"))
-    raw = read_text_table(path, f"data/{entry['dictionary']}")
-    schema = raw_schema({"question_number": [], "question_text": [], "question_responses": []})
-    validate_raw(raw, schema, f"data/{entry['dictionary']}")
+    return _dictionary(source)
+
+
+def _check(source: Source) -> None:
+    problems = check_entry(source.entry, source.registry_file)
+    if problems:
+        raise DataError(problems)
+
+
+def _dictionary(source: Source) -> pd.DataFrame:
+    shown = source.shown("dictionary")
+    columns = ["question_number", "question_text", "question_responses"]
+    raw = read_table(source.path("dictionary"), shown, find=columns)
+    validate_raw(raw, raw_schema(dict.fromkeys(columns, [])), shown)
     return raw.rename(
         columns={"question_number": "item", "question_text": "text", "question_responses": "answers"}
     )[["item", "text", "answers"]]
 
 
-def read_text_table(path: Path, shown: str) -> pd.DataFrame:
-    """Read a CSV file as text (no conversion, empty cells as ''), with errors that name the file.
-
-    Examples
-    --------
-    >>> read_text_table(registry.data_dir() / "cx_benchmarks.csv", "data/cx_benchmarks.csv").shape
-    (42, 9)
-    """
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except pd.errors.EmptyDataError:
-        raise DataError([Problem(shown, None, None, None, "a header row and at least one record")]) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise DataError([Problem(shown, None, None, None, f"readable UTF-8 CSV ({err})")]) from None
-    if frame.empty:
-        raise DataError([Problem(shown, 2, None, None, "at least one record below the header")])
-    return frame
-
-
-def _read(entry: dict[str, Any]) -> tuple[pd.DataFrame, str]:
-    path = registry.verified_path(entry["file"], entry.get("sha256"))
-    shown = f"data/{entry['file']}"
-    return read_text_table(path, shown), shown
+def _read(source: Source) -> tuple[pd.DataFrame, str]:
+    shown = source.shown()
+    return read_table(source.path(), shown, find=mapped_columns(source.entry),
+                      options=source.entry.get("read")), shown
 
 
 def _to_number(text: pd.Series) -> pd.Series:
     return pd.to_numeric(text.replace("", np.nan))
 
 
-def _load_scores(entry: dict[str, Any]) -> pd.DataFrame:
-    raw, shown = _read(entry)
-    cols = entry["columns"]
+def _load_scores(source: Source) -> pd.DataFrame:
+    raw, shown = _read(source)
+    cols = source.entry["columns"]
     checks = {
         cols["period"]: [PERIOD],
         cols["score"]: [number("a number")],
@@ -150,14 +179,14 @@ def _load_scores(entry: dict[str, Any]) -> pd.DataFrame:
     return SCORES.validate(tidy[list(SCORES.columns)])
 
 
+def _load_answer_counts(source: Source) -> pd.DataFrame:
+    return _answer_count_table(source)[0]
 
-def _load_answer_counts(entry: dict[str, Any]) -> pd.DataFrame:
-    return _answer_count_table(entry)[0]
 
-
-def _answer_count_table(entry: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _answer_count_table(source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reshape an answer-count file to one row per record and question, and list what was left out."""
-    raw, shown = _read(entry)
+    raw, shown = _read(source)
+    entry = source.entry
     cols, spec = entry["columns"], entry["questions"]
     low, high = entry["scale"]["min"], entry["scale"]["max"]
     points = range(low, high + 1)
@@ -218,46 +247,173 @@ def _answer_count_table(entry: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFra
     return tidy, left_out.sort_values("row", kind="stable", ignore_index=True)
 
 
-def _load_respondents(entry: dict[str, Any]) -> pd.DataFrame:
-    raw, shown = _read(entry)
+def _cell_checks(entry: dict[str, Any]) -> dict[str, list]:
+    """Checks of every mapped column: required to exist, and checked by what its tidy name means."""
     cols = entry["columns"]
-    low, high = entry["scale"]["min"], entry["scale"]["max"]
-    missing = {str(k) for k in entry.get("missing_codes") or {}}
-    items = [c for c in raw.columns if pd.Series([c]).str.match(entry["items"]).iloc[0]]
-    allowed = [str(v) for v in range(low, high + 1)] + sorted(missing) + [""]
-    expected = f"a rating {low}-{high}" + (f" or a missing code ({', '.join(sorted(missing))})" if missing else "")
-    groups = entry.get("groups") or {}
-    checks = {cols["respondent_id"]: [number("a respondent id (whole number)", whole=True)]}
-    checks.update({c: [one_of(allowed, expected)] for c in items})
-    checks.update({cols[k]: [] for k in cols if k != "respondent_id"})
-    checks.update({g["column"]: [number("a number code", whole=True, optional=True)] for g in groups.values()})
-    validate_raw(raw, raw_schema(checks), shown)
-    ids = raw[cols["respondent_id"]]
-    repeated = raw.index[ids.duplicated(keep="first")]
-    if len(repeated):
-        raise DataError([Problem(shown, int(i) + 2, cols["respondent_id"], ids[i], "a respondent id not used before")
-                         for i in repeated])
-    if not items:
-        raise DataError([Problem(shown, 1, None, None, f"rating item columns matching {entry['items']!r}")])
+    checks: dict[str, list] = {column: [] for column in cols.values()}
+    meaning = {
+        "respondent_id": lambda: [filled("a respondent id")],
+        "entity": lambda: [filled("a name (not empty)")],
+        "period": lambda: [period_format(entry["period"])],
+        "weight": lambda: [positive("a weight: a number > 0 (a respondent without a weight cannot be used)")],
+        "question": lambda: [filled("a question (not empty)")],
+        "item": lambda: [filled("an item name (not empty)")],
+        "value": lambda: [rating(Scale.from_entry(entry))],
+        "total": lambda: [number("the number of answers: a whole number >= 0", whole=True)],
+    }
+    checks.update({cols[key]: make() for key, make in meaning.items() if key in cols})
+    for spec in (entry.get("groups") or {}).values():
+        checks[spec["column"]] = [number("a number code", whole=True, optional=True)]
+    return checks
 
-    tidy = pd.DataFrame({"respondent_id": ids.astype(int)})
-    for item in items:
-        tidy[item] = _to_number(raw[item].where(~raw[item].isin(missing), "")).astype("Int64")
-    for key, column in cols.items():
-        if key != "respondent_id":
-            tidy[key] = raw[column]
-    for key, spec in groups.items():
+
+def _cell_columns(raw: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
+    """The tidy columns that describe a respondent or a cell, in the order of the mapping.
+
+    ``entity`` is stripped of spaces, ``period`` becomes ``period`` and ``time``, ``weight`` a
+    number; other mapped columns stay text as in the file. ``groups`` become number codes, their
+    own missing codes NA.
+    """
+    out: dict[str, pd.Series] = {}
+    for key, column in entry["columns"].items():
+        if key == "entity":
+            out[key] = raw[column].str.strip()
+        elif key == "period":
+            out.update(read_periods(raw[column], entry["period"]).items())
+        elif key == "weight":
+            out[key] = _to_number(raw[column]).astype(float)
+        elif key not in _SPECIAL:
+            out[key] = raw[column]
+    for key, spec in (entry.get("groups") or {}).items():
         codes = {str(c) for c in spec.get("missing_codes", [])}
-        tidy[key] = _to_number(raw[spec["column"]].where(~raw[spec["column"]].isin(codes), "")).astype("Int64")
+        column = raw[spec["column"]]
+        out[key] = _to_number(column.where(~column.isin(codes), "")).astype("Int64")
+    return pd.DataFrame(out, index=raw.index)
+
+
+def _items(entry: dict[str, Any], names: Iterable[str]) -> list[str]:
+    """The item names an entry's ``items`` (a list, or a regular expression) selects from ``names``."""
+    spec = entry.get("items")
+    if isinstance(spec, list):
+        return spec
+    names = pd.Series(pd.unique(pd.Series(list(names), dtype=str)))
+    return names.tolist() if spec is None else names[names.str.match(spec)].tolist()
+
+
+def _file_column(entry: dict[str, Any], key: str) -> str:
+    """The file's column behind a tidy column of :func:`_cell_columns`."""
+    groups = entry.get("groups") or {}
+    return groups[key]["column"] if key in groups else entry["columns"]["period" if key == "time" else key]
+
+
+def _load_respondents(source: Source) -> pd.DataFrame:
+    """One row per respondent, items in columns; read in chunks so a large file stays small."""
+    entry, shown = source.entry, source.shown()
+    cols, scale = entry["columns"], Scale.from_entry(entry)
+    id_column = cols["respondent_id"]
+    parts, ids, problems = [], [], []
+    listed = entry["items"] if isinstance(entry["items"], list) else []
+    for raw in read_chunks(source.path(), shown, find=mapped_columns(entry) + listed, options=entry.get("read")):
+        items = _items(entry, raw.columns)
+        checks = {**_cell_checks(entry), **{item: [rating(scale)] for item in items}}
+        problems += raw_problems(raw, raw_schema(checks), shown)
+        if id_column in raw:
+            ids.append(raw[id_column])
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(shown, None, None, None, f"checking stopped after {MAX_PROBLEMS} problems"))
+            break
+        if not problems:
+            values = {item: scale.read(raw[item])[0] for item in items}
+            parts.append(pd.concat([raw[id_column].rename("respondent_id"), pd.DataFrame(values),
+                                    _cell_columns(raw, entry)], axis=1))
+    if not items:
+        problems.append(Problem(shown, raw.attrs["header_row"], None, None,
+                                f"rating item columns matching {entry['items']!r}"))
+    ids = pd.concat(ids) if ids else pd.Series(dtype=str)
+    repeated = ids[ids.duplicated(keep="first")]
+    problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
+                 for i, v in repeated.items()]
+    if problems:
+        raise DataError(problems)
+    return _respondent_table(pd.concat(parts), entry, items, scale, shown, raw.attrs["header_row"])
+
+
+def _load_answers(source: Source) -> pd.DataFrame:
+    """One row per respondent and item in the file; the same tidy table as ``respondents``."""
+    raw, shown = _read(source)
+    entry, cols, scale = source.entry, source.entry["columns"], Scale.from_entry(source.entry)
+    validate_raw(raw, raw_schema(_cell_checks(entry)), shown)
+    long = pd.concat([raw[cols["respondent_id"]].rename("respondent_id"), raw[cols["item"]].str.strip().rename("item"),
+                      scale.read(raw[cols["value"]])[0].rename("value"), _cell_columns(raw, entry)], axis=1)
+    items = _items(entry, long["item"])
+    long = long[long["item"].isin(items)]
+    twice = long.duplicated(["respondent_id", "item"], keep="first")
+    problems = [Problem(shown, int(i) + 2, cols["item"], raw.at[i, cols["item"]],
+                        f"one answer per respondent and item (respondent {raw.at[i, cols['respondent_id']]!r} "
+                        "answered it on an earlier row)") for i in long.index[twice]]
+    described = [k for k in long.columns if k not in {"respondent_id", "item", "value"}]
+    first = long.groupby("respondent_id", sort=False)[described].transform("first")
+    for key in described:
+        column = _file_column(entry, key)
+        differs = long.index[(long[key] != first[key]) & long[key].notna()] if key != "time" else []
+        problems += [Problem(shown, int(i) + 2, column, raw.at[i, column],
+                             f"the same {key} on every row of a respondent") for i in differs]
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: p.row or 0))
+    respondents = pd.unique(long["respondent_id"])
+    wide = long.pivot(index="respondent_id", columns="item", values="value").reindex(index=respondents, columns=items)
+    described_rows = long.drop_duplicates("respondent_id").set_index("respondent_id")[described]
+    table = pd.concat([wide, described_rows], axis=1).rename_axis("respondent_id").reset_index()
+    return _respondent_table(table, entry, items, scale, shown, raw.attrs["header_row"])
+
+
+def _respondent_table(table: pd.DataFrame, entry: dict[str, Any], items: list[str], scale: Scale,
+                      shown: str, header_row: int) -> pd.DataFrame:
+    """Type the ids and items, refuse items without any answer, attach items, labels and scale."""
+    unanswered = [item for item in items if table[item].isna().all()]
+    if unanswered:
+        raise DataError([Problem(shown, header_row, item, None,
+                                 "at least one answer: every cell is empty or a missing code (leave the item "
+                                 "out of items in datasets.yml if it was not asked)") for item in unanswered])
+    ids = table["respondent_id"]
+    numbers = pd.to_numeric(ids, errors="coerce")
+    whole = numbers.notna().all() and (numbers % 1 == 0).all()
+    table = table.assign(respondent_id=numbers.astype("int64") if whole else ids.astype(str))
+    table = table.astype({item: "Int64" if scale.whole else "Float64" for item in items}).reset_index(drop=True)
+    labels = entry.get("labels") or {}
     if "dictionary" in entry:
         labels = dictionary(entry["name"]).set_index("item")["text"]
-        tidy.attrs["labels"] = {i: labels.get(i, i) for i in items}
-    tidy.attrs["items"] = items
-    return tidy
+    table.attrs.update(items=items, labels={i: labels.get(i, i) for i in items}, scale=(scale.low, scale.high))
+    return table
+
+
+def _load_counts(source: Source) -> pd.DataFrame:
+    """An answer-count table: one row per cell and question, a count column per scale point."""
+    raw, shown = _read(source)
+    entry, cols, scale = source.entry, source.entry["columns"], Scale.from_entry(source.entry)
+    points = range(int(scale.low), int(scale.high) + 1)
+    columns = {p: entry["counts"].format(point=p) for p in points}
+    checks = _cell_checks(entry)
+    checks.update({c: [number("a count of answers: a whole number >= 0, or empty", whole=True, optional=True)]
+                   for c in columns.values()})
+    validate_raw(raw, raw_schema(checks), shown)
+    counts = pd.DataFrame({f"count_{p}": _to_number(raw[c]).fillna(0).astype("int64") for p, c in columns.items()})
+    table = pd.concat([raw[cols["question"]].str.strip().rename("question")] if "question" in cols else [], axis=1)
+    table = pd.concat([table, _cell_columns(raw, entry), counts], axis=1).assign(n=counts.sum(axis=1))
+    if "total" in cols:
+        table["total"] = _to_number(raw[cols["total"]]).astype("int64")
+        wrong = table.index[table["total"] != table["n"]]
+        if len(wrong):
+            raise DataError([Problem(shown, int(i) + 2, cols["total"], raw.at[i, cols["total"]],
+                                     f"the sum of the row's answer counts ({table.at[i, 'n']})") for i in wrong])
+    table.attrs["scale"] = (scale.low, scale.high)
+    return table.reset_index(drop=True)
 
 
 _LAYOUTS = {
     "scores": _load_scores,
     "answer_counts": _load_answer_counts,
+    "counts": _load_counts,
     "respondents": _load_respondents,
+    "answers": _load_answers,
 }

@@ -3,15 +3,33 @@
 Published index points come as years (``2019``), quarters (``2017-Q1``), months (``2008-12``)
 and spans (``2019-2020``). Nothing is aligned silently: :func:`align_by_year` says for each pair
 which original periods were matched, and which points were left out and why.
+
+Agency exports write periods in their own way (``FY21 Q2``, ``2021/03``, dates such as
+``15/03/2021``); a registry entry's ``period`` spec names the format and :func:`read_periods`
+turns such text into a label and a decimal time.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["PERIOD_PATTERN", "parse_period", "parse_periods", "align_by_year"]
+from cxlab.errors import DataError, Problem
+
+__all__ = [
+    "PERIOD_PATTERN",
+    "PLACEHOLDERS",
+    "parse_period",
+    "parse_periods",
+    "align_by_year",
+    "period_formats",
+    "describe_period_format",
+    "read_periods",
+]
 
 PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-\d{4})?$"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -144,3 +162,137 @@ def _one_per_year(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         ]
     )
     return dated[latest], dropped
+
+
+#: Placeholders of a period format (``format: "FY{yy} Q{q}"``) and the text each one matches.
+#: Two-digit years are read as 20yy.
+PLACEHOLDERS = {
+    "{yyyy}": r"(?P<year>\d{4})",
+    "{yy}": r"(?P<yy>\d{2})",
+    "{q}": r"(?P<quarter>[1-4])",
+    "{mm}": r"(?P<month>0[1-9]|1[0-2])",
+    "{m}": r"(?P<month>1[0-2]|0?[1-9])",
+}
+_EXAMPLE = {"{yyyy}": "2021", "{yy}": "21", "{q}": "2", "{mm}": "03", "{m}": "3"}
+_PLACEHOLDER = re.compile("(" + "|".join(map(re.escape, PLACEHOLDERS)) + ")")
+
+
+def period_formats(spec: Mapping[str, Any]) -> list[str]:
+    """The formats of a ``period`` spec, tried in order (one string or a list).
+
+    Examples
+    --------
+    >>> period_formats({"format": ["%d/%m/%Y", "%Y-%m-%d"]})
+    ['%d/%m/%Y', '%Y-%m-%d']
+    """
+    formats = spec.get("format")
+    return [formats] if isinstance(formats, str) else list(formats or [])
+
+
+def describe_period_format(spec: Mapping[str, Any]) -> str:
+    """What a period cell should look like, with an example of each format.
+
+    Examples
+    --------
+    >>> describe_period_format({"format": "FY{yy} Q{q}"})
+    "a period like 'FY21 Q2' (format 'FY{yy} Q{q}')"
+    >>> describe_period_format({"format": ["%Y-%m-%d", "%d/%m/%Y"]})
+    "a period like '2021-03-15' (format '%Y-%m-%d') or '15/03/2021' (format '%d/%m/%Y')"
+    """
+    examples = []
+    for fmt in period_formats(spec):
+        example = (pd.Timestamp(2021, 3, 15).strftime(fmt) if "%" in fmt
+                   else _PLACEHOLDER.sub(lambda m: _EXAMPLE[m[0]], fmt))
+        examples.append(f"{example!r} (format {fmt!r})")
+    return "a period like " + " or ".join(examples)
+
+
+def read_periods(text: pd.Series, spec: Mapping[str, Any]) -> pd.DataFrame:
+    """Read period text with a registry ``period`` spec into ``period`` (a label) and ``time``.
+
+    ``spec`` keys:
+
+    ``format``
+        one format or a list tried in order. A format with ``%`` is a date format
+        (``%Y-%m-%d``, ``%d/%m/%Y``); otherwise it is text with the placeholders of
+        :data:`PLACEHOLDERS` (``FY{yy} Q{q}``, ``{yyyy}-Q{q}``, ``{yyyy}``); letter case and
+        spacing around the placeholders do not matter.
+    ``unit``
+        for dates: ``year``, ``quarter`` (default) or ``month``.
+    ``fiscal_year_start``
+        for dates: the month a fiscal year begins (10 for the US federal year, which is named
+        by the calendar year in which it ends); default 1.
+    ``label``
+        how the period is written in the tidy table, with ``{year}``, ``{quarter}``,
+        ``{month}``; default ``{year}-Q{quarter}``, ``{year}-{month:02d}`` or ``{year}``.
+
+    ``time`` is the start of the period as a decimal year (2021.25 for the second quarter).
+    A cell that matches no format gets NA in both columns.
+
+    Examples
+    --------
+    >>> text = pd.Series(["FY21 Q2", "fy21q3", "Q2 2021"])
+    >>> read_periods(text, {"format": "FY{yy} Q{q}", "label": "FY{year}-Q{quarter}"})
+          period     time
+    0  FY2021-Q2  2021.25
+    1  FY2021-Q3  2021.50
+    2        NaN      NaN
+    >>> dates = pd.Series(["2020-10-05", "15/03/2021"])
+    >>> read_periods(dates, {"format": ["%Y-%m-%d", "%d/%m/%Y"], "fiscal_year_start": 10})["period"].tolist()
+    ['2021-Q1', '2021-Q2']
+    """
+    codes, uniques = pd.factorize(text)
+    parts = _parse(pd.Series(uniques, dtype=str), spec)
+    label = spec.get("label") or (
+        "{year}-Q{quarter}" if parts["quarter"].notna().any()
+        else "{year}-{month:02d}" if parts["month"].notna().any() else "{year}")
+    try:
+        labels = [None if pd.isna(y) else label.format(year=int(y), quarter=_int(q), month=_int(m))
+                  for y, q, m in parts[["year", "quarter", "month"]].itertuples(index=False)]
+    except (KeyError, ValueError, TypeError):
+        raise DataError([Problem("datasets.yml", None, "period.label", label,
+                                 "a label made of {year}, {quarter} and {month}, as the period format gives them")]
+                        ) from None
+    time = parts["year"] + (parts["quarter"].fillna(1) - 1) / 4 + (parts["month"].fillna(1) - 1) / 12
+    return pd.DataFrame({"period": pd.Series(labels, dtype=object).take(codes).to_numpy(),
+                         "time": time.to_numpy()[codes]}, index=text.index).astype({"period": "str"})
+
+
+def _int(value: float) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _parse(text: pd.Series, spec: Mapping[str, Any]) -> pd.DataFrame:
+    """Year, quarter and month (floats, NaN if absent) of each text, by the first matching format."""
+    parts = pd.DataFrame(np.nan, index=text.index, columns=["year", "quarter", "month"])
+    for fmt in period_formats(spec):
+        todo = parts["year"].isna()
+        found = _from_date(text[todo], fmt, spec) if "%" in fmt else _from_placeholders(text[todo], fmt)
+        parts.update(found)
+    return parts
+
+
+def _from_placeholders(text: pd.Series, fmt: str) -> pd.DataFrame:
+    pieces = _PLACEHOLDER.split(fmt)
+    pattern = "".join(PLACEHOLDERS.get(p) or re.escape(re.sub(r"\s+", " ", p)).replace(r"\ ", r"\s*")
+                      for p in pieces)
+    found = text.str.extract(rf"^\s*{pattern}\s*$", flags=re.IGNORECASE)
+    out = pd.DataFrame(index=text.index)
+    out["year"] = pd.to_numeric(found["year"]) if "year" in found else 2000 + pd.to_numeric(found.get("yy"))
+    out["quarter"] = pd.to_numeric(found["quarter"]) if "quarter" in found else np.nan
+    out["month"] = pd.to_numeric(found["month"]) if "month" in found else np.nan
+    return out.dropna(subset=["year"]).astype(float)
+
+
+def _from_date(text: pd.Series, fmt: str, spec: Mapping[str, Any]) -> pd.DataFrame:
+    dates = pd.to_datetime(text, format=fmt, errors="coerce").dropna()
+    start = int(spec.get("fiscal_year_start", 1))
+    shifted = (dates.dt.month - start) % 12
+    out = pd.DataFrame({"year": dates.dt.year + (dates.dt.month >= start) * (start > 1),
+                        "quarter": shifted // 3 + 1, "month": shifted + 1}, index=dates.index)
+    unit = spec.get("unit", "quarter")
+    if unit != "month":
+        out["month"] = np.nan
+    if unit == "year":
+        out["quarter"] = np.nan
+    return out.astype(float)

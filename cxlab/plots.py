@@ -6,24 +6,84 @@ Every figure function returns a :class:`cxlab.blocks.Block` holding the image, i
 
 from __future__ import annotations
 
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import to_rgb
 
 from cxlab.blocks import Block, figure_block
 
-__all__ = ["PALETTE", "use_style", "series_chart", "gap_chart", "describe_series"]
+__all__ = [
+    "PALETTE",
+    "MARKERS",
+    "contrast_ratio",
+    "styles",
+    "use_style",
+    "series_chart",
+    "gap_chart",
+    "describe_series",
+    "estimate_chart",
+    "trend_lines_chart",
+    "heatmap_chart",
+    "scatter_chart",
+]
 
-#: Okabe–Ito colours, safe for the common colour-vision deficiencies; all have >= 3:1 contrast
-#: on white as graphics (WCAG 1.4.11), most >= 4.5:1.
-PALETTE: list[str] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9"]
+#: Colours for categories, in order of use: Okabe–Ito's blue, vermillion, bluish green, reddish
+#: purple and black, then Paul Tol's wine and indigo. Every pair stays apart in normal vision and
+#: under simulated protan, deutan and tritan vision, and every colour has at least 3:1 contrast on
+#: white as a graphic (WCAG 1.4.11). Okabe–Ito's orange, sky blue and yellow are left out: they
+#: have under 2.3:1 on white.
+PALETTE: list[str] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#882255", "#332288"]
+
+#: One marker shape per colour, so series stay apart in greyscale print and for any colour vision.
+MARKERS: list[str] = ["o", "s", "^", "D", "v", "P", "X"]
+
+
+def _luminance(colour: str) -> float:
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
+    """The WCAG 2.1 contrast ratio of two colours, from 1 (none) to 21 (black on white).
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#0072B2"), 2)
+    5.19
+    >>> min(round(contrast_ratio(c), 2) for c in PALETTE)
+    3.06
+    """
+    lighter, darker = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def styles(count: int) -> list[tuple[str, str]]:
+    """A colour and a marker for each of ``count`` series; more series than colours is an error.
+
+    A figure with more series than the palette holds would need colours that readers cannot
+    tell apart, so it should be split (or drawn as small multiples) instead.
+
+    Examples
+    --------
+    >>> styles(2)
+    [('#0072B2', 'o'), ('#D55E00', 's')]
+    """
+    if count > len(PALETTE):
+        raise ValueError(f"{count} series but only {len(PALETTE)} distinguishable colours; split the figure")
+    return list(zip(PALETTE, MARKERS))[:count]
 
 
 def use_style() -> None:
     """Set seaborn's theme with the cxlab palette and readable font sizes for every figure."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.05)
     plt.rcParams.update({"figure.figsize": (7.5, 4.2), "axes.titleweight": "bold"})
+
+
+def _movement(first: float, last: float) -> str:
+    """``rising from 56.5 to 61.1``: the direction from a first value to a last one."""
+    direction = "rising" if last > first else "falling" if last < first else "level"
+    return f"{direction} from {first:.1f} to {last:.1f}"
 
 
 def describe_series(points: pd.DataFrame, name: str) -> str:
@@ -35,12 +95,10 @@ def describe_series(points: pd.DataFrame, name: str) -> str:
     >>> describe_series(pts, "US federal average")
     'US federal average: 2 points from 2015 to 2020, between 56.5 and 61.1, rising from 56.5 to 61.1'
     """
-    first, last = points["score"].iloc[0], points["score"].iloc[-1]
-    direction = "rising" if last > first else "falling" if last < first else "level"
     return (
         f"{name}: {len(points)} points from {points['period'].iloc[0]} to {points['period'].iloc[-1]}, "
         f"between {points['score'].min():.1f} and {points['score'].max():.1f}, "
-        f"{direction} from {first:.1f} to {last:.1f}"
+        + _movement(points["score"].iloc[0], points["score"].iloc[-1])
     )
 
 
@@ -48,16 +106,18 @@ def series_chart(series: dict[str, pd.DataFrame], *, title: str) -> Block:
     """Line chart of several score series over time; derived values drawn as hollow markers.
 
     ``series`` maps a display name to the points of one series (a loaded score table's rows).
+    Each series has its own colour and marker shape.
     """
     use_style()
     fig, ax = plt.subplots()
-    for colour, (name, points) in zip(PALETTE, series.items()):
-        ax.plot(points["time"], points["score"], color=colour, label=name, linewidth=2)
-        stated = points["value_type"] == "stated"
-        ax.scatter(points.loc[stated, "time"], points.loc[stated, "score"], color=colour, zorder=3)
-        if not stated.all():
-            ax.scatter(points.loc[~stated, "time"], points.loc[~stated, "score"], facecolor="white",
-                       edgecolor=colour, linewidth=2, zorder=3, label=f"{name} (derived value)")
+    for (colour, marker), (name, points) in zip(styles(len(series)), series.items()):
+        stated = (points["value_type"] == "stated").tolist()
+        ax.plot(points["time"], points["score"], color=colour, label=name, linewidth=2,
+                marker=marker, markevery=stated, zorder=3)
+        if not all(stated):
+            derived = points[[not s for s in stated]]
+            ax.scatter(derived["time"], derived["score"], marker=marker, facecolor="white",
+                       edgecolor=colour, linewidth=2, zorder=4, label=f"{name} (derived value)")
     ax.set(title=title, xlabel="Year (middle of the period)", ylabel="Score (0-100)")
     ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
     data = pd.concat(
@@ -66,7 +126,8 @@ def series_chart(series: dict[str, pd.DataFrame], *, title: str) -> Block:
     alt = (
         f"Line chart: {title}. "
         + "; ".join(describe_series(p, n) for n, p in series.items() if len(p))
-        + ". Hollow markers are derived values."
+        + "."
+        + (" Hollow markers are derived values." if data["Value"].ne("stated").any() else "")
     )
     return figure_block(fig, alt=alt, caption=title, data=data)
 
@@ -90,9 +151,129 @@ def gap_chart(aligned: pd.DataFrame, *, title: str, upper: str, lower: str) -> B
         alt = (
             f"Bar chart: {title}. {len(aligned)} years from {aligned['year'].iloc[0]} to "
             f"{aligned['year'].iloc[-1]}; the gap ranges from {aligned['gap'].min():.1f} to "
-            f"{aligned['gap'].max():.1f} points, {aligned['gap'].iloc[0]:.1f} in the first year and "
-            f"{aligned['gap'].iloc[-1]:.1f} in the last. Hatched bars use a derived value."
+            f"{aligned['gap'].max():.1f} points, "
+            + _movement(aligned["gap"].iloc[0], aligned["gap"].iloc[-1])
+            + " from the first year to the last."
+            + (" Hatched bars use a derived value." if aligned["derived"].any() else "")
         )
     else:
         alt = f"Bar chart: {title}. No year has a point in both series."
+    return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def _interval_text(row: pd.Series) -> str:
+    return f"{row['mean']:.1f} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
+
+
+def estimate_chart(
+    table: pd.DataFrame, *, label: str, title: str, reference: float | None = None,
+    reference_label: str = "reference", xlabel: str = "Score (0-100), with 95% interval",
+) -> Block:
+    """Dots with 95% interval whiskers, one row per ``label``, sorted by ``mean`` (0-100).
+
+    Rows without an estimate (suppressed cells) are left out of the figure and say so in the
+    table. ``reference`` draws a vertical line (a government-wide figure, say).
+    """
+    use_style()
+    shown = table.dropna(subset=["mean"]).sort_values("mean")
+    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.32 * len(shown) + 1.2)))
+    y = range(len(shown))
+    ax.errorbar(shown["mean"], y, xerr=[shown["mean"] - shown["ci_low"], shown["ci_high"] - shown["mean"]],
+                fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
+    if reference is not None:
+        ax.axvline(reference, color=PALETTE[1], linestyle="--", label=f"{reference_label}: {reference:.1f}")
+        ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.set_yticks(list(y), [str(v)[:55] for v in shown[label]])
+    ax.set(title=title, xlabel=xlabel)
+    data = table[[label, "n", "mean", "ci_low", "ci_high", "note"]].rename(
+        columns={label: label.replace("_", " ").capitalize(), "n": "Answers", "mean": "Estimate",
+                 "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
+    if shown.empty:
+        alt = f"Dot chart: {title}. No row has enough answers to show."
+    else:
+        top, low = shown.iloc[-1], shown.iloc[0]
+        alt = (f"Dot chart with 95% intervals: {title}. {len(shown)} rows, from {low[label]} at "
+               f"{_interval_text(low)} to {top[label]} at {_interval_text(top)}"
+               + (f"; dashed line: {reference_label} {reference:.1f}." if reference is not None else "."))
+        hidden = len(table) - len(shown)
+        if hidden:
+            alt += f" {hidden} rows with too few answers are not shown."
+    return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title: str) -> Block:
+    """One line per ``series`` over ``period`` (sorted labels), with 95% interval bars."""
+    use_style()
+    fig, ax = plt.subplots()
+    periods = sorted(summary[period].unique())
+    position = {p: i for i, p in enumerate(periods)}
+    for colour, (name, rows) in zip(PALETTE, summary.dropna(subset=["mean"]).groupby(series, sort=True)):
+        rows = rows.sort_values(period)
+        x = rows[period].map(position)
+        ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]],
+                    color=colour, marker="o", capsize=3, label=str(name))
+    ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
+    ax.set(title=title, xlabel="Quarter", ylabel="Score (0-100), with 95% interval")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    data = summary[[series, period, "n", "mean", "ci_low", "ci_high", "note"]].rename(
+        columns={series: "Measure", period: "Period", "n": "Answers", "mean": "Mean (0-100)",
+                 "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
+    shown = summary.dropna(subset=["mean"])
+    if shown.empty:
+        alt = f"Line chart: {title}. No cell has enough answers to show."
+    else:
+        last = shown[shown[period] == shown[period].max()].sort_values("mean")
+        alt = (f"Line chart: {title}. {shown[series].nunique()} measures over {len(periods)} periods from "
+               f"{periods[0]} to {periods[-1]}; scores range from {shown['mean'].min():.1f} to "
+               f"{shown['mean'].max():.1f}. In {last[period].iloc[0]} the highest is "
+               f"{last[series].iloc[-1]} at {last['mean'].iloc[-1]:.1f} and the lowest "
+               f"{last[series].iloc[0]} at {last['mean'].iloc[0]:.1f}.")
+    return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def heatmap_chart(matrix: pd.DataFrame, *, title: str, row_label: str) -> Block:
+    """A heat map of scores (rows x columns, 0-100) in a colour-blind-safe sequential palette."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(8.5, max(3.0, 0.32 * len(matrix) + 1.5)))
+    sns.heatmap(matrix, ax=ax, cmap="cividis", vmin=matrix.min().min(), vmax=matrix.max().max(),
+                annot=True, fmt=".0f", cbar_kws={"label": "Score (0-100)"}, linewidths=0.5)
+    ax.set_yticks([i + 0.5 for i in range(len(matrix))], [str(v)[:50] for v in matrix.index], rotation=0)
+    ax.set(title=title, xlabel="", ylabel="")
+    data = matrix.reset_index().rename(columns={matrix.index.name or "index": row_label})
+    values = matrix.stack()
+    if values.empty:
+        alt = f"Heat map: {title}. No cell has enough answers to show."
+    else:
+        hi, lo = values.idxmax(), values.idxmin()
+        alt = (f"Heat map: {title}. {len(matrix)} rows by {matrix.shape[1]} columns; scores from "
+               f"{values.min():.0f} ({lo[0]}, {lo[1]}) to {values.max():.0f} ({hi[0]}, {hi[1]}). "
+               f"{int(matrix.isna().sum().sum())} cells are empty (no data or too few answers).")
+    return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def scatter_chart(
+    table: pd.DataFrame, *, x: str, y: str, label: str, title: str, xlabel: str, ylabel: str,
+    cuts: tuple[float, float] | None = None,
+) -> Block:
+    """Labelled points (items), optionally with the cut lines of a quadrant."""
+    use_style()
+    shown = table.dropna(subset=[x, y])
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    ax.scatter(shown[x], shown[y], color=PALETTE[0], zorder=3)
+    for row in shown.itertuples(index=False):
+        ax.annotate(str(getattr(row, label))[:28], (getattr(row, x), getattr(row, y)), fontsize=8,
+                    xytext=(4, 3), textcoords="offset points")
+    if cuts is not None:
+        ax.axvline(cuts[0], color=PALETTE[4], linewidth=1, linestyle="--")
+        ax.axhline(cuts[1], color=PALETTE[4], linewidth=1, linestyle="--")
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    data = table[[label, x, y]].rename(columns={label: "Item", x: xlabel, y: ylabel})
+    if shown.empty:
+        alt = f"Scatter chart: {title}. No item has both values."
+    else:
+        top_x, top_y = shown.loc[shown[x].idxmax()], shown.loc[shown[y].idxmax()]
+        alt = (f"Scatter chart: {title}. {len(shown)} items; {xlabel} from {shown[x].min():.1f} to "
+               f"{shown[x].max():.1f} (highest: {top_x[label]}), {ylabel} from {shown[y].min():.1f} to "
+               f"{shown[y].max():.1f} (highest: {top_y[label]}).")
     return figure_block(fig, alt=alt, caption=title, data=data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,22 @@ import yaml
 
 from cxlab.errors import DataError, Problem
 
-__all__ = ["data_dir", "registry", "entry", "datasets", "dataset_files", "verified_path", "sha256"]
+__all__ = [
+    "Source",
+    "data_dir",
+    "registry",
+    "entry",
+    "source",
+    "mapping_source",
+    "datasets",
+    "dataset_files",
+    "verified_path",
+    "sha256",
+]
 
 REGISTRY_FILE = "datasets.yml"
+#: The registry key holding the sha256 of each file key.
+_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256"}
 
 
 def data_dir() -> Path:
@@ -56,6 +70,73 @@ def entry(name: str, folder: Path | None = None) -> dict[str, Any]:
     if name not in entries:
         raise KeyError(f"no data set named {name!r}; registered: {', '.join(sorted(entries))}")
     return entries[name]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A data set's entry and where its files are.
+
+    A registered data set (``registered=True``) reads files inside the data folder whose sha256
+    matches the registry; a mapping being tried out (``cxlab data check PATH --mapping FILE``)
+    reads its files beside the data file and checks no hash.
+
+    Examples
+    --------
+    >>> src = source("cx_benchmarks")
+    >>> src.shown(), src.path().name
+    ('data/cx_benchmarks.csv', 'cx_benchmarks.csv')
+    """
+
+    entry: dict[str, Any]
+    folder: Path
+    registered: bool = True
+    registry_file: str = REGISTRY_FILE
+
+    def path(self, key: str = "file") -> Path:
+        """The file named by ``entry[key]`` (``file`` or ``dictionary``), checked if registered."""
+        if self.registered:
+            return verified_path(self.entry[key], self.entry.get(_HASH_KEYS[key]), self.folder)
+        path = self.folder / str(self.entry[key])
+        if not path.is_file():
+            raise DataError([Problem(self.shown(key), None, None, None, "an existing file")])
+        return path
+
+    def shown(self, key: str = "file") -> str:
+        """How problems name the file."""
+        return f"data/{self.entry[key]}" if self.registered else str(self.folder / str(self.entry[key]))
+
+
+def source(name: str, folder: Path | None = None) -> Source:
+    """The registered data set ``name`` as a :class:`Source`."""
+    return Source(entry(name, folder), (folder or data_dir()).resolve())
+
+
+def mapping_source(path: Path, mapping: Path) -> Source:
+    """A data file not yet registered, read with the entry in a mapping file.
+
+    The mapping file holds one entry as in ``datasets.yml``, either bare or under a name; its
+    ``file`` is replaced by ``path``, and a ``dictionary`` is looked for beside ``path``.
+
+    Examples
+    --------
+    >>> folder = data_dir() / "examples"
+    >>> src = mapping_source(folder / "service_survey.csv", folder / "service_survey.yml")
+    >>> src.entry["name"], src.registered, src.shown()  # doctest: +ELLIPSIS
+    ('service_survey', False, '.../data/examples/service_survey.csv')
+    """
+    shown = str(mapping)
+    try:
+        spec = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise DataError([Problem(shown, None, None, None, f"a readable YAML mapping ({err})")]) from None
+    if isinstance(spec, dict) and "layout" not in spec and len(spec) == 1:
+        (name, spec), = spec.items()
+    else:
+        name = path.stem
+    if not isinstance(spec, dict):
+        raise DataError([Problem(shown, None, None, None, "one registry entry (see data/README.md)")])
+    return Source({**spec, "name": name, "file": path.name}, path.resolve().parent, registered=False,
+                  registry_file=mapping.name)
 
 
 def datasets() -> pd.DataFrame:

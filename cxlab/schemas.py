@@ -6,17 +6,26 @@ rather than lost in a failed conversion.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import pandera.pandas as pa
 
 from cxlab.drivers_a11 import DRIVERS
 from cxlab.errors import DataError, Problem
-from cxlab.periods import PERIOD_PATTERN
+from cxlab.periods import PERIOD_PATTERN, describe_period_format, read_periods
+from cxlab.scales import Scale
 
 __all__ = [
     "number",
     "one_of",
+    "filled",
+    "positive",
+    "rating",
+    "period_format",
     "raw_schema",
+    "raw_problems",
     "validate_raw",
     "PERIOD",
     "SCORES",
@@ -52,6 +61,51 @@ def one_of(values: list[str], expected: str | None = None) -> pa.Check:
     return pa.Check.isin(values, error=expected or "one of " + ", ".join(map(repr, values)))
 
 
+def filled(expected: str) -> pa.Check:
+    """A check that a cell is not empty (nor only spaces).
+
+    Examples
+    --------
+    >>> filled("an agency name").error
+    'an agency name'
+    """
+    return pa.Check(lambda s: s.str.strip() != "", error=expected)
+
+
+def positive(expected: str) -> pa.Check:
+    """A check that a cell is a number above 0 (an empty cell fails).
+
+    Examples
+    --------
+    >>> positive("a weight > 0")(pd.DataFrame({"w": ["1.5", "0", ""]})["w"]).check_output.tolist()
+    [True, False, False]
+    """
+    return pa.Check(lambda s: pd.to_numeric(s.str.strip().where(s.str.strip() != ""), errors="coerce") > 0,
+                    error=expected)
+
+
+def rating(scale: Scale) -> pa.Check:
+    """A check that a cell is empty, a missing code or a score on ``scale``.
+
+    Examples
+    --------
+    >>> rating(Scale(1, 5, ("9",))).error
+    'a rating 1-5 or a missing code (9)'
+    """
+    return pa.Check(lambda s: scale.read(s)[1], error=scale.expected)
+
+
+def period_format(spec: Mapping[str, Any]) -> pa.Check:
+    """A check that a cell is a period in one of the formats of a ``period`` spec.
+
+    Examples
+    --------
+    >>> period_format({"format": "FY{yy} Q{q}"}).error
+    "a period like 'FY21 Q2' (format 'FY{yy} Q{q}')"
+    """
+    return pa.Check(lambda s: read_periods(s, spec)["time"].notna(), error=describe_period_format(spec))
+
+
 def raw_schema(checks: dict[str, list[pa.Check]]) -> pa.DataFrameSchema:
     """A schema of text columns, each required and checked by its own list of checks."""
     return pa.DataFrameSchema({c: pa.Column(str, list(v), nullable=False) for c, v in checks.items()})
@@ -71,17 +125,33 @@ def validate_raw(frame: pd.DataFrame, schema: pa.DataFrameSchema, shown: str) ->
     cxlab.errors.DataError: 1 problem in the input data:
       - data/s.csv, row 3, column 'score': found 'x', expected a number
     """
+    problems = raw_problems(frame, schema, shown)
+    if problems:
+        raise DataError(problems)
+
+
+def raw_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, shown: str) -> list[Problem]:
+    """Every failing cell of a raw text frame as a :class:`Problem` (see :func:`validate_raw`).
+
+    The header's row is ``frame.attrs["header_row"]`` (1 unless a reader found title rows).
+
+    Examples
+    --------
+    >>> raw_problems(pd.DataFrame({"score": ["1"]}), raw_schema({"id": []}), "s.csv")
+    [Problem(file='s.csv', row=1, column='id', value=None, expected='this column in the header')]
+    """
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise DataError(_problems(err.failure_cases, shown)) from None
+        return _problems(err.failure_cases, shown, frame.attrs.get("header_row", 1))
+    return []
 
 
-def _problems(cases: pd.DataFrame, shown: str) -> list[Problem]:
+def _problems(cases: pd.DataFrame, shown: str, header_row: int) -> list[Problem]:
     problems = []
     for case in cases.itertuples(index=False):
         if case.check == "column_in_dataframe":
-            problems.append(Problem(shown, 1, str(case.failure_case), None, "this column in the header"))
+            problems.append(Problem(shown, header_row, str(case.failure_case), None, "this column in the header"))
         elif case.index is None or pd.isna(case.index):
             problems.append(Problem(shown, None, case.column, None, str(case.check)))
         else:

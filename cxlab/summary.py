@@ -223,11 +223,7 @@ def summarize_counts(
     pts = np.arange(1.0, len(counts) + 1) if points is None else np.asarray(points, float)
     if len(pts) != len(counts):
         raise ValueError(f"{len(counts)} count columns but {len(pts)} points")
-    table = data[list(by) + counts].copy()
-    table[counts] = table[counts].astype("float64")
-    if (table[counts] < 0).any().any():
-        raise ValueError("answer counts must not be negative")
-    summed = _group_sum(table, by=list(by), columns=counts)
+    summed = _summed_counts(data, counts=counts, by=list(by))
     c = summed[counts].to_numpy(dtype=float)
     n = c.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -357,8 +353,7 @@ def top_box(
         basis, measure = ("respondents" if weight is None else "weighted respondents"), value
     else:
         counts = list(counts)
-        table = data[list(by) + counts].astype({c: "float64" for c in counts})
-        summed = _group_sum(table, by=list(by), columns=counts)
+        summed = _summed_counts(data, counts=counts, by=list(by))
         n = summed[counts].sum(axis=1).to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             share = summed[counts[-boxes:]].sum(axis=1).to_numpy() / n
@@ -455,6 +450,14 @@ def _group_sum(table: pd.DataFrame, *, by: list[str], columns: list[str]) -> pd.
     return grouped.reset_index()
 
 
+def _summed_counts(data: pd.DataFrame, *, counts: list[str], by: list[str]) -> pd.DataFrame:
+    """Answer counts added up per cell (checked: no negative count)."""
+    table = data[by + counts].astype({c: "float64" for c in counts})
+    if (table[counts] < 0).any().any():
+        raise ValueError("answer counts must not be negative")
+    return _group_sum(table, by=by, columns=counts)
+
+
 def _cells(data: pd.DataFrame, x: pd.Series, *, by: list[str], weight: str | None
            ) -> pd.DataFrame:
     """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of ``x`` (weighted if asked).
@@ -466,8 +469,7 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, by: list[str], weight: str | Non
         w = pd.to_numeric(data[weight], errors="raise").astype("float64")
         if (w[valid] <= 0).any() or w[valid].isna().any():
             raise ValueError(f"weight column {weight!r} must be positive where answers exist")
-        valid &= w.notna()
-    centre = float(x[valid].mean()) if valid.any() else 0.0
+    centre = float(x.where(valid).mean()) if valid.any() else 0.0
     xc = (x - centre).where(valid)
     parts = pd.DataFrame({"n": valid.astype("float64"), "wx": xc, "wx2": xc * xc},
                          index=data.index)
@@ -534,7 +536,8 @@ def _mean_table(cells: pd.DataFrame, *, measure: str, scale: tuple[float, float]
         half = stats.t.ppf(0.5 + confidence / 2, n_eff - 1) * se
     table = _finish(cells.rename(columns={"mean": "mean_original"}), measure=measure,
                     basis=basis, min_n=min_n)
-    table = table.assign(mean=mean, sd=sd, se=se, ci_low=mean - half, ci_high=mean + half)
-    table["has_interval"] = np.isfinite(half)
+    table = _suppress(table.assign(mean=mean, sd=sd, se=se, ci_low=mean - half,
+                                   ci_high=mean + half))
+    table["has_interval"] = np.isfinite(table["ci_low"].to_numpy(float))
     extra = [c for c in ("promoters", "detractors") if c in table.columns]
-    return _suppress(table)[[k for k in keys if k != "measure"] + SUMMARY_COLUMNS + extra]
+    return table[[k for k in keys if k != "measure"] + SUMMARY_COLUMNS + extra]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pingouin as pg
@@ -13,6 +15,7 @@ from statsmodels.stats.multitest import multipletests
 import cxlab
 from cxlab.compare import (
     GAP_COLUMNS,
+    _quiet_pingouin,
     adjust_fdr,
     gap_change,
     gaps,
@@ -220,3 +223,43 @@ def test_no_dependency_column_names_leak(sandiego):
     ]
     for table in tables:
         assert not PINGOUIN_NAMES & set(table.columns), table.columns
+
+
+def test_only_pandas4_warnings_from_pingouin_are_silenced():
+    pandas4 = getattr(pd.errors, "Pandas4Warning", None)
+    if pandas4 is None:
+        pytest.skip("this pandas has no Pandas4Warning")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with _quiet_pingouin():
+            warnings.warn_explicit("from pingouin", pandas4, "parametric.py", 1,
+                                   module="pingouin.parametric")
+            warnings.warn_explicit("from elsewhere", pandas4, "mine.py", 1, module="mine")
+            warnings.warn("another kind", DeprecationWarning)
+    assert [str(w.message) for w in seen] == ["from elsewhere", "another kind"]
+
+
+def test_weighted_gaps_use_the_design_effect():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"g": np.repeat(["a", "b"], 200), "q": rng.integers(1, 6, 400),
+                       "w": rng.uniform(0.2, 3.0, 400)})
+    summary = summarize(df, value="q", by=["g"], weight="w")
+    row = gaps(summary, versus="g", reference="b").iloc[0]
+    se_a, se_b = summary["se"]
+    ne_a, ne_b = summary["n_eff"]
+    assert row["se"] == pytest.approx(np.hypot(se_a, se_b))
+    assert row["df"] == pytest.approx((se_a**2 + se_b**2) ** 2
+                                      / (se_a**4 / (ne_a - 1) + se_b**4 / (ne_b - 1)))
+    assert ne_a < 200 and ne_b < 200
+
+
+def test_trend_of_a_gap_series_from_the_a11_counts(a11):
+    table = summarize_counts(a11, counts=COUNTS, by=["period", "time", "agency_abbr"])
+    series = gaps(table, versus="agency_abbr", reference="DOC")
+    result = trend(series, value="diff", time="time", by=["group_a"]).set_index("group_a")
+    va = series[series["group_a"] == "VA"].dropna(subset=["diff"])
+    assert result.loc["VA", "n_points"] == len(va) >= 5
+    assert result.loc["VA", "theil_sen_slope"] == pytest.approx(
+        stats.theilslopes(va["diff"], va["time"]).slope)
+    short = result[result["n_points"] < 5]
+    assert not short.empty and short["slope"].isna().all() and not short["trend_estimated"].any()

@@ -192,3 +192,14 @@ def test_rescale():
     assert rescale(np.array([1, 3, 5]), scale=(1, 5)).tolist() == [0, 50, 100]
     with pytest.raises(ValueError):
         rescale(1, scale=(5, 5))
+
+
+def test_suppressed_cells_claim_no_interval(sandiego):
+    table = summarize(sandiego.head(40), value="Q15_3", by=["district"])
+    assert table["suppressed"].any()
+    assert not table.loc[table["suppressed"], "has_interval"].any()
+
+
+def test_weights_must_be_positive_where_answers_exist():
+    with pytest.raises(ValueError, match="positive"):
+        summarize(pd.DataFrame({"q": [1, 2], "w": [1.0, 0.0]}), value="q", weight="w")

@@ -1,0 +1,272 @@
+"""Read CSV, Excel and Parquet files as text tables whose rows are numbered as in a spreadsheet.
+
+Every cell comes back as text (an empty cell as ``''``), so a validator sees each value as it
+stands in the file. The frame's index is the spreadsheet row minus 2 (the record below a header
+in row 1 has index 0) and ``frame.attrs["header_row"]`` is the row of the header, so a problem
+can always name the row a person would look at.
+
+Tolerant by design, and documented in ``data/README.md``:
+
+- the format comes from the file name (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``,
+  ``.parquet``/``.pq``) unless ``read.format`` says otherwise;
+- a byte-order mark (UTF-8 or UTF-16) is honoured and dropped; other text must be UTF-8 unless
+  ``read.encoding`` names another encoding (no guessing: a wrong guess corrupts names);
+- the delimiter is ``read.delimiter`` or, if not given, the first of ``, ; TAB |`` with which a
+  row holds every column the mapping names;
+- the header is the first of the first :data:`HEADER_SEARCH` rows that holds every column the
+  mapping names, so title rows above it (common in Excel exports) are skipped; names are
+  stripped of surrounding spaces, and a name used twice is an error;
+- completely blank rows are skipped (they keep their row numbers for the rows below).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cxlab.errors import DataError, Problem
+
+__all__ = [
+    "CHUNK_ROWS",
+    "DELIMITERS",
+    "FORMATS",
+    "HEADER_SEARCH",
+    "file_format",
+    "read_chunks",
+    "read_table",
+]
+
+#: File name endings and the format each one means.
+FORMATS = {
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".xlsx": "excel", ".xlsm": "excel",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+#: Delimiters tried, in order, when ``read.delimiter`` is not given.
+DELIMITERS = (",", ";", "\t", "|")
+#: How many rows from the top are searched for the header row.
+HEADER_SEARCH = 20
+#: Records per chunk when a Parquet file is read in pieces.
+CHUNK_ROWS = 1_000_000
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def file_format(path: Path, shown: str, declared: str | None = None) -> str:
+    """The format of a file: ``csv``, ``excel`` or ``parquet``.
+
+    Examples
+    --------
+    >>> file_format(Path("export.XLSX"), "export.XLSX")
+    'excel'
+    >>> file_format(Path("export.sav"), "export.sav")
+    Traceback (most recent call last):
+    ...
+    cxlab.errors.DataError: 1 problem in the input data:
+      - export.sav: found '.sav', expected a file ending in .csv, .tsv, .txt, .xlsx, .xlsm, .parquet, .pq (or read.format: csv, excel or parquet)
+    """
+    kind = declared or FORMATS.get(path.suffix.lower())
+    if kind not in {"csv", "excel", "parquet"}:
+        raise DataError([Problem(shown, None, None, declared or path.suffix,
+                                 f"a file ending in {', '.join(FORMATS)} (or read.format: csv, excel or parquet)")])
+    return kind
+
+
+def read_table(path: Path, shown: str, *, find: Sequence[str] = (),
+               options: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Read a whole file as a text table (see the module notes).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    shown : str
+        How problems name the file (``data/...`` for registered files).
+    find : list of str
+        The columns the mapping names: they locate the header row and the delimiter.
+    options : mapping, optional
+        The registry entry's ``read`` options: ``format``, ``encoding``, ``delimiter``,
+        ``sheet``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "x.csv").write_bytes(b"\\xef\\xbb\\xbfExport of 2021\\n\\nid;score\\n1;7\\n")
+    >>> table = read_table(folder / "x.csv", "x.csv", find=["id", "score"])
+    >>> table
+      id score
+    2  1     7
+    >>> table.attrs["header_row"]
+    3
+    """
+    return pd.concat(list(read_chunks(path, shown, find=find, options=options)))
+
+
+def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
+                options: Mapping[str, Any] | None = None, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """Read a file as text tables of at most ``rows`` records (Parquet) or one table (others).
+
+    Each chunk has the index and ``attrs`` described in the module notes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "x.parquet"
+    >>> pd.DataFrame({"id": [1, 2, 3], "score": [5.0, None, 2.5]}).to_parquet(path)
+    >>> [chunk.to_dict("index") for chunk in read_chunks(path, "x.parquet", rows=2)]
+    [{0: {'id': '1', 'score': '5'}, 1: {'id': '2', 'score': ''}}, {2: {'id': '3', 'score': '2.5'}}]
+    """
+    options = options or {}
+    kind = file_format(path, shown, options.get("format"))
+    if kind == "parquet":
+        yield from _parquet_chunks(path, shown, rows)
+        return
+    if kind == "csv":
+        grid, first_row = _csv_grid(path, shown, find, options)
+    else:
+        grid, first_row = _excel_grid(path, shown, options.get("sheet", 0)), 1
+    yield _with_header(grid, shown, find, first_row)
+
+
+def _decode(data: bytes, shown: str, encoding: str | None) -> str:
+    """Bytes to text: a BOM wins; else the declared encoding, else UTF-8 (strict)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec)
+    try:
+        return data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise DataError([Problem(shown, line, None, data[err.start:err.end + 8].decode("latin-1"),
+                                 f"{encoding or 'UTF-8'} text: name the file's encoding in datasets.yml, "
+                                 "for example read: {encoding: cp1252}")]) from None
+    except LookupError:
+        raise DataError([Problem("datasets.yml", None, "read.encoding", encoding, "a known text encoding")]) from None
+
+
+def _header_index(rows: Sequence[Sequence[object]], find: Sequence[str]) -> int | None:
+    """The first row (0-based) that holds every name in ``find``; None if none does."""
+    wanted = set(find)
+    for number, row in enumerate(rows[:HEADER_SEARCH]):
+        if wanted and wanted <= {str(cell).strip() for cell in row}:
+            return number
+    return None
+
+
+def _csv_grid(path: Path, shown: str, find: Sequence[str], options: Mapping[str, Any]
+              ) -> tuple[pd.DataFrame, int]:
+    """The CSV file's rows from its header on, and the spreadsheet row of the header."""
+    text = _decode(path.read_bytes(), shown, options.get("encoding"))
+    if not text.strip():
+        raise DataError([Problem(shown, None, None, None, "a header row and at least one record")])
+    lines = text.splitlines()[:HEADER_SEARCH]
+    declared = options.get("delimiter")
+    parsed = {d: list(csv.reader(lines, delimiter=d)) for d in ([declared] if declared else DELIMITERS)}
+    found = [(d, i) for d, rows in parsed.items() if (i := _header_index(rows, find)) is not None]
+    if found:
+        delimiter, header = found[0]
+    else:
+        header = next(i for i, line in enumerate(lines) if line.strip())
+        delimiter = max(parsed, key=lambda d: len(parsed[d][header]))
+        cells = parsed[delimiter][header]
+        others = [d for d in DELIMITERS if d != delimiter and d in cells[0]]
+        if len(cells) == 1 and len(find) > 1 and others:
+            raise DataError([Problem(shown, header + 1, None, cells[0][:80],
+                                     f"columns separated by {delimiter!r}; the header is one column, so the file "
+                                     f"may use {others[0]!r}: set read: {{delimiter: {others[0]!r}}} in datasets.yml")])
+    try:
+        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header, dtype=str,
+                           keep_default_na=False, skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as err:
+        match = _FIELDS.search(str(err))
+        if not match:
+            raise DataError([Problem(shown, None, None, None, f"a readable CSV file ({err})")]) from None
+        expected, line, saw = match.groups()
+        raise DataError([Problem(shown, int(line) + header, None, f"{saw} fields",
+                                 f"{expected} fields as in the header: a stray delimiter or quote?")]) from None
+    return grid.fillna(""), header + 1
+
+
+def _excel_grid(path: Path, shown: str, sheet: str | int) -> pd.DataFrame:
+    """Every row of one sheet (blank rows included, so row numbers match the sheet) as text."""
+    try:
+        grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    except (zipfile.BadZipFile, OSError) as err:
+        raise DataError([Problem(shown, None, None, None, f"a readable Excel workbook ({err})")]) from None
+    except (ValueError, IndexError) as err:
+        raise DataError([Problem(shown, None, "read.sheet", sheet, f"a sheet of the workbook ({err})")]) from None
+    if grid.empty:
+        raise DataError([Problem(shown, None, None, None, "a header row and at least one record")])
+    return grid.map(_cell_text)
+
+
+def _cell_text(value: object) -> str:
+    """One spreadsheet cell as text: '' if empty, 5 for 5.0, 2021-03-15 for a midnight date."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return str(value)
+
+
+def _with_header(grid: pd.DataFrame, shown: str, find: Sequence[str], first_row: int) -> pd.DataFrame:
+    """Cut a grid of text at its header row; ``first_row`` is the grid's first spreadsheet row."""
+    rows = grid.head(HEADER_SEARCH).to_numpy().tolist()
+    header = _header_index(rows, find)
+    if header is None:
+        header = next((i for i, row in enumerate(rows) if any(str(c).strip() for c in row)), 0)
+    header_row = first_row + header
+    names = [str(c).strip() or f"unnamed column {i + 1}" for i, c in enumerate(grid.iloc[header])]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise DataError([Problem(shown, header_row, n, None, f"a column name used once (it is in the header "
+                                 f"{names.count(n)} times)") for n in repeated])
+    table = grid.iloc[header + 1:].set_axis(names, axis=1)
+    table.index = table.index + first_row - 2
+    table = table[(table != "").any(axis=1)]
+    if table.empty:
+        raise DataError([Problem(shown, header_row + 1, None, None, "at least one record below the header")])
+    table.attrs["header_row"] = header_row
+    return table
+
+
+def _parquet_chunks(path: Path, shown: str, rows: int) -> Iterator[pd.DataFrame]:
+    """Record batches of a Parquet file as text tables, numbered as if a header were row 1."""
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as err:
+        raise DataError([Problem(shown, None, None, None, f"a readable Parquet file ({err})")]) from None
+    if source.metadata.num_rows == 0:
+        raise DataError([Problem(shown, 2, None, None, "at least one record")])
+    start = 0
+    for batch in source.iter_batches(batch_size=rows):
+        columns = {name: _arrow_text(batch.column(i)) for i, name in enumerate(batch.schema.names)}
+        table = pd.DataFrame(columns).set_axis(pd.RangeIndex(start, start + batch.num_rows))
+        table.attrs["header_row"] = 1
+        start += batch.num_rows
+        yield table
+
+
+def _arrow_text(values: pa.Array) -> pd.Series:
+    """A typed column as text: whole floats without '.0', dates as 2021-03-15, nulls as ''."""
+    if pa.types.is_timestamp(values.type):
+        days = pc.cast(values, pa.date32())
+        if pc.all(pc.equal(pc.cast(days, values.type), values)).as_py() is not False:
+            values = days
+    return pc.fill_null(pc.cast(values, pa.string()), "").to_pandas()

@@ -1,0 +1,37 @@
+"""Every analysis notebook runs in a real kernel (papermill) with its defaults and an edge case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cxlab.build import build_one
+from cxlab.catalog import NOTEBOOKS, Instance
+
+CASES = {
+    "scorecard-default": ("service_scorecard", {}, "satisfaction with Receiving outpatient services was"),
+    "scorecard-single-quarter": ("service_scorecard", {"agency": "Department of Homeland Security",
+                                                       "service": "Getting help from TSA"},
+                                 "There is no earlier quarter to compare FY2023-Q1 with"),
+    "overview-default": ("federal_overview", {}, "federal services in FY2022, satisfaction averaged"),
+    "drivers-default": ("drivers", {"n_boot": 100}, "Residents most often name Police services (Q3_11)"),
+    "groups-default": ("resident_groups", {}, "Across 9 groups the ratings differ"),
+    "groups-below-min-n": ("resident_groups", {"group": "tenure", "min_n": 400},
+                           "2 of 4 cells had fewer than 400 answers"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_notebook_runs_and_its_report_opens_with_findings(case: str, tmp_path: Path):
+    notebook, parameters, expected = CASES[case]
+    instance = Instance(name=case, notebook=NOTEBOOKS / f"{notebook}.ipynb", title=case, analysis=notebook,
+                        parameters=parameters, data=())
+    outcome = build_one(instance, tmp_path, build_date="today", commit=None)
+    assert outcome.status == "built", outcome.error
+    page = BeautifulSoup((tmp_path / f"{case}.html").read_text(encoding="utf-8"), "html.parser")
+    headings = [h.get_text(strip=True) for h in page.find_all("h2")]
+    assert headings[0] == "Key findings" and "Methods and caveats" in headings
+    assert expected in page.select_one("section.findings").get_text(" ")
+    assert "Traceback" not in page.get_text() and "Error" not in page.get_text(" ")
