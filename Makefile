@@ -23,8 +23,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# JupyterLab on this machine only (127.0.0.1), the project's kernel, the sector_gap notebook open.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+		--MappingKernelManager.default_kernel_name=python3 --ServerApp.default_url=/lab/tree/sector_gap.ipynb \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-venv:
 	rm -rf $(VENV)

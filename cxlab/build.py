@@ -1,61 +1,45 @@
-"""Build reports: run each catalog instance with papermill and write reports/<name>.html.
+"""Build reports: run the catalog's instances that are out of date and write ``<out>/<name>.html``.
 
-Each report gets a fresh kernel. A report that fails keeps its last good HTML, the build goes on,
-and the summary names the failing cell. Files are replaced atomically, so a reader never sees a
-half-written report. The executed notebook is kept beside the HTML for audit.
+Only reports whose inputs changed are run (:mod:`cxlab.uptodate`), in parallel: local worker
+processes by default (:class:`~cxlab.executors.LocalPool`), or a Dask cluster. Each report gets a
+fresh kernel (:mod:`cxlab.kernels`). A report that fails keeps its last good HTML and the build
+goes on; files are replaced atomically and a lock keeps two builds of one folder apart. The
+executed notebook is kept beside the HTML for audit. Ctrl-C stops every kernel, writes nothing
+more and re-raises ``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-import papermill
+from typing import TYPE_CHECKING, Protocol
 
 from cxlab.catalog import Instance
-from cxlab.report import export_html, index_page, provenance, strip_run_metadata
+from cxlab.lock import build_lock
+from cxlab.outputs import INDEX, atomic_write, clean, report_files, state_dir
+from cxlab.render import Outcome, Rendered
+from cxlab.uptodate import Stamps, Status
 
-__all__ = ["REPORTS", "Outcome", "atomic_write", "build_one", "build"]
+if TYPE_CHECKING:
+    from cxlab.executors import DaskPool, LocalPool
+
+__all__ = ["REPORTS", "Outcome", "Progress", "atomic_write", "plan", "build_one", "build", "clean_reports"]
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
-KERNEL = "python3"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one report: ``built`` or ``failed`` (with the cell and the error)."""
+class Progress(Protocol):
+    """What a build tells its caller while it runs (the command line shows it with rich)."""
 
-    name: str
-    status: str
-    seconds: float
-    cell: int | None = None
-    error: str | None = None
+    def waiting(self, message: str) -> None:
+        """Another build holds the lock; this one waits."""
 
+    def planned(self, todo: list[Status], fresh: list[Status]) -> None:
+        """The reports to build (each with its reasons) and those already up to date."""
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
-
-    Examples
-    --------
-    >>> target = Path(tempfile.mkdtemp()) / "a.html"
-    >>> atomic_write(target, "<p>ok</p>"); target.read_text()
-    '<p>ok</p>'
-    """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    def finished(self, outcome: Outcome) -> None:
+        """One report was built or failed."""
 
 
 def _commit() -> str | None:
@@ -71,36 +55,133 @@ def _commit() -> str | None:
     return found.stdout.strip() or None
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def plan(instances: list[Instance], out_dir: Path = REPORTS, *, force: bool = False) -> list[Status]:
+    """Whether each instance is up to date in ``out_dir``, and if not, why; nothing is run.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cxlab.catalog import NOTEBOOKS
+    >>> report = Instance("demo", NOTEBOOKS / "sector_gap.ipynb", "Demo", "Gaps")
+    >>> [s.reasons for s in plan([report], Path(tempfile.mkdtemp()))]
+    [('not built yet',)]
+    """
+    stamps = Stamps(out_dir)
+    statuses = [stamps.status(i) for i in instances]
+    if force:
+        return [Status(s.instance, s.reasons or ("forced",)) for s in statuses]
+    return statuses
+
+
+def _write(rendered: Rendered, instance: Instance, out_dir: Path, stamps: Stamps) -> None:
+    """Write a built report's notebook, then its page, then its stamp; a failure writes nothing."""
+    if rendered.outcome.status != "built":
+        return
+    html, notebook = report_files(out_dir, instance.name)
+    atomic_write(notebook, rendered.notebook or "")
+    atomic_write(html, rendered.html or "")
+    stamps.record(instance, seconds=rendered.outcome.seconds)
+
+
 def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str | None) -> Outcome:
-    """Run one instance in a fresh kernel and write its HTML and executed notebook."""
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cxlab-") as work:
-        executed = Path(work) / f"{instance.name}.ipynb"
-        try:
-            nb = papermill.execute_notebook(
-                str(instance.notebook), str(executed), parameters=instance.parameters,
-                kernel_name=KERNEL, progress_bar=False, log_output=False, record_timing=False,
-                cwd=str(instance.notebook.parent),
-            )
-        except papermill.PapermillExecutionError as err:
-            return Outcome(instance.name, "failed", time.perf_counter() - started,
-                           cell=err.cell_index, error=f"{err.ename}: {err.evalue}")
-        except Exception as err:  # a kernel that dies or will not start fails this report only
-            return Outcome(instance.name, "failed", time.perf_counter() - started,
-                           error=f"{type(err).__name__}: {err}")
-    nb = strip_run_metadata(nb)
-    nb.metadata["cxlab"] = provenance(instance, build_date=build_date, commit=commit)
-    html = export_html(nb, title=instance.title)
-    atomic_write(out_dir / f"{instance.name}.ipynb", nbformat.writes(nb))
-    atomic_write(out_dir / f"{instance.name}.html", html)
-    return Outcome(instance.name, "built", time.perf_counter() - started)
+    """Run one instance in a kernel of its own (started by papermill) and write its files."""
+    from cxlab.render import render
 
-
-def build(instances: list[Instance], out_dir: Path = REPORTS) -> list[Outcome]:
-    """Build every instance in turn, then the index; a failure does not stop the others."""
+    rendered = render(instance, build_date=build_date, commit=commit)
     out_dir.mkdir(parents=True, exist_ok=True)
-    build_date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    commit = _commit()
-    outcomes = [build_one(i, out_dir, build_date=build_date, commit=commit) for i in instances]
-    atomic_write(out_dir / "index.html", index_page(instances, out_dir, build_date=build_date))
-    return outcomes
+    _write(rendered, instance, out_dir, Stamps(out_dir))
+    return rendered.outcome
+
+
+def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: int) -> LocalPool | DaskPool:
+    from cxlab.executors import DaskPool, LocalPool, default_jobs
+
+    if scheduler:
+        return DaskPool(scheduler)
+    log = state_dir(out_dir) / "kernels.log"
+    log.write_text("", encoding="utf-8")
+    return LocalPool(max(1, min(jobs or default_jobs(), todo)), log=log)
+
+
+def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> None:
+    from cxlab.report import index_page
+
+    atomic_write(out_dir / INDEX, index_page(listed, out_dir, build_date=build_date))
+    stamps.record_index(listed)
+
+
+def build(
+    instances: list[Instance],
+    out_dir: Path = REPORTS,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    scheduler: str | None = None,
+    index: list[Instance] | None = None,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Build the instances that are out of date, then the index; returns an outcome per instance.
+
+    Parameters
+    ----------
+    instances : list of Instance
+        The reports to bring up to date.
+    out_dir : Path
+        Where the reports go (default ``reports/``).
+    jobs : int, optional
+        Local worker processes (default: one per core). Ignored with ``scheduler``.
+    force : bool
+        Build every instance, up to date or not.
+    scheduler : str, optional
+        Address of a Dask scheduler to render on instead of local processes.
+    index : list of Instance, optional
+        The reports ``index.html`` lists (default ``instances``).
+    progress : Progress, optional
+        Told about waiting, the plan and each report as it finishes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> build([], Path(tempfile.mkdtemp()))
+    []
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(out_dir, on_wait=progress.waiting if progress else None):
+        stamps = Stamps(out_dir)
+        statuses = plan(instances, out_dir, force=force)
+        todo = [s for s in statuses if not s.up_to_date]
+        fresh = [s for s in statuses if s.up_to_date]
+        if progress:
+            progress.planned(todo, fresh)
+        outcomes = {s.instance.name: Outcome(s.instance.name, "up to date", 0.0) for s in fresh}
+        build_date = _now()
+        if todo:
+            by_name = {s.instance.name: s.instance for s in todo}
+            longest_first = sorted(by_name.values(), key=lambda i: -(stamps.seconds(i.name) or float("inf")))
+            with _pool(jobs, scheduler, out_dir, len(todo)) as pool:
+                for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
+                    _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
+                    outcomes[rendered.outcome.name] = rendered.outcome
+                    if progress:
+                        progress.finished(rendered.outcome)
+        listed = instances if index is None else index
+        if instances and not stamps.index_up_to_date(listed):
+            _write_index(listed, out_dir, stamps, build_date)
+    return [outcomes[i.name] for i in instances]
+
+
+def clean_reports(instances: list[Instance], out_dir: Path = REPORTS) -> int:
+    """Remove the reports of ``instances`` and of every earlier build, the index and the build state.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> clean_reports([], Path(tempfile.mkdtemp()))
+    0
+    """
+    with build_lock(out_dir):
+        return clean(out_dir, sorted({i.name for i in instances} | set(Stamps(out_dir).names())))

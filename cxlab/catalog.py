@@ -156,6 +156,10 @@ def _named_values(rule: dict[str, Any], data: _Data) -> list[str]:
     """Allowed values that are not a data column: fixed ``choices``, or a data set's rating items."""
     if "choices" in rule:
         return list(rule["choices"])
+    if rule.get("data_set"):
+        from cxlab.registry import registry
+
+        return sorted(registry())
     items = data(rule["data"]).attrs["items"]
     if rule.get("items") == "block":
         return list(dict.fromkeys(i.split("_")[0] for i in items))
@@ -206,6 +210,9 @@ def read_catalog(path: Path = CATALOG) -> list[Instance]:
     True
     """
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    local = path.with_name("catalog.local.yml")  # reports made with an explorer's "Make this a report"
+    if path.name == "catalog.yml" and local.exists():
+        spec["reports"] = spec.get("reports", []) + (yaml.safe_load(local.read_text(encoding="utf-8")) or {}).get("reports", [])
     notebooks = spec.get("notebooks", {})
     data = _Data()
     instances, seen, problems = [], set(), []
@@ -221,8 +228,8 @@ def read_catalog(path: Path = CATALOG) -> list[Instance]:
                 raise CatalogError(f"report name {name!r} is used twice in {path.name}")
             seen.add(name)
             found = _type_problems(declared, given)
+            values = {k: _default(s) for k, s in declared.items()} | given
             if not found:
-                values = {k: _default(s) for k, s in declared.items()} | given
                 found = _value_problems(notebooks[kind].get("values", {}), values, data)
             problems += [f"report {name!r} ({nb_path.name}): {p}" for p in found]
             instances.append(
@@ -232,7 +239,7 @@ def read_catalog(path: Path = CATALOG) -> list[Instance]:
                     title=entry.get("title") or notebooks[kind]["title"],
                     analysis=notebooks[kind]["title"],
                     parameters=given,
-                    data=tuple(notebooks[kind].get("data", [])),
+                    data=tuple(str(d).format(**values) for d in notebooks[kind].get("data", [])),
                 )
             )
     if problems:

@@ -249,7 +249,11 @@ def _alpha_note(complete: pd.DataFrame, *, min_n: int) -> str:
 
 def _relative_weights(values: np.ndarray) -> np.ndarray:
     """Johnson's (2000) relative weights of the columns but the last for the last: add to R2."""
-    corr = np.corrcoef(values, rowvar=False)
+    return _relative_weights_of(np.corrcoef(values, rowvar=False))
+
+
+def _relative_weights_of(corr: np.ndarray) -> np.ndarray:
+    """Relative weights from a correlation matrix whose last row and column are the outcome."""
     rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
     eigval, eigvec = np.linalg.eigh(rxx)
     lam = eigvec @ np.diag(np.sqrt(np.clip(eigval, 0, None))) @ eigvec.T

@@ -8,7 +8,7 @@ caught before any file is read, with the key it concerns.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cxlab.errors import Problem
@@ -18,8 +18,10 @@ from cxlab.scales import Scale
 
 __all__ = ["LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
 
+_Report = Callable[[str, object, str], Problem]
+
 _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "scale", "missing_codes",
-           "columns", "read", "notes"}
+           "columns", "read"}
 #: The layouts, each with the keys it requires and the ones it may have besides the common ones.
 LAYOUTS: dict[str, dict[str, set[str]]] = {
     "scores": {"required": set(), "optional": set()},
@@ -103,7 +105,7 @@ def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Pr
     return problems
 
 
-def _check_scale(entry: Mapping[str, Any], problem) -> list[Problem]:
+def _check_scale(entry: Mapping[str, Any], problem: _Report) -> list[Problem]:
     spec = entry.get("scale")
     try:
         scale = Scale.from_entry(entry)
@@ -116,7 +118,7 @@ def _check_scale(entry: Mapping[str, Any], problem) -> list[Problem]:
             for code in scale.codes_inside()]
 
 
-def _check_read(read: object, problem) -> list[Problem]:
+def _check_read(read: object, problem: _Report) -> list[Problem]:
     if read is None:
         return []
     if not isinstance(read, Mapping):
@@ -129,7 +131,7 @@ def _check_read(read: object, problem) -> list[Problem]:
     return problems
 
 
-def _check_period(period: object, problem) -> list[Problem]:
+def _check_period(period: object, problem: _Report) -> list[Problem]:
     if not isinstance(period, Mapping) or not period_formats(period):
         return [problem("period", period, "a period spec with a format, for example {format: 'FY{yy} Q{q}'}")]
     problems = [problem(f"period.{k}", None, "one of " + ", ".join(sorted(_PERIOD))) for k in period if k not in _PERIOD]

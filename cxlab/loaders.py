@@ -31,7 +31,7 @@ from cxlab.drivers_a11 import classify_question
 from cxlab.entries import check_entry, mapped_columns
 from cxlab.errors import DataError, Problem
 from cxlab.periods import parse_periods, read_periods
-from cxlab.readers import read_chunks, read_table
+from cxlab.readers import numbers, read_chunks, read_table, whole_numbers
 from cxlab.registry import Source
 from cxlab.scales import Scale
 from cxlab.schemas import (
@@ -150,10 +150,6 @@ def _read(source: Source) -> tuple[pd.DataFrame, str]:
                       options=source.entry.get("read")), shown
 
 
-def _to_number(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text.replace("", np.nan))
-
-
 def _load_scores(source: Source) -> pd.DataFrame:
     raw, shown = _read(source)
     cols = source.entry["columns"]
@@ -166,8 +162,8 @@ def _load_scores(source: Source) -> pd.DataFrame:
     checks.update({cols[k]: [] for k in ("index", "series", "entity", "note", "source")})
     validate_raw(raw, raw_schema(checks), shown)
     tidy = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)]
-    tidy["score"] = _to_number(tidy["score"])
-    tidy["scale_max"] = _to_number(tidy["scale_max"])
+    tidy["score"] = numbers(tidy["score"])
+    tidy["scale_max"] = numbers(tidy["scale_max"])
     over = tidy.index[(tidy["score"] < 0) | (tidy["score"] > tidy["scale_max"])]
     if len(over):
         raise DataError(
@@ -212,15 +208,15 @@ def _answer_count_table(source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
     base["period"] = [label.format(year=y, quarter=q) for y, q in zip(base["fiscal_year"], base["quarter"])]
     base["time"] = base["fiscal_year"] + (base["quarter"] - 1) / 4
     for key in ("customers", "offered_survey", "respondents"):
-        base[key] = _to_number(base[key]).astype(float)
+        base[key] = numbers(base[key]).astype(float)
 
     long = pd.concat(
         [
             base.assign(
                 question=f"q{s}",
                 question_text=raw[spec["text"].format(slot=s)].str.strip(),
-                reported_mean=_to_number(raw[spec["mean"].format(slot=s)]).astype(float),
-                **{f"count_{p - low + 1}": _to_number(raw[count_col[s, p]]).fillna(0).astype(int)
+                reported_mean=numbers(raw[spec["mean"].format(slot=s)]).astype(float),
+                **{f"count_{p - low + 1}": numbers(raw[count_col[s, p]]).fillna(0).astype(int)
                    for p in points},
             )
             for s in slots
@@ -281,13 +277,13 @@ def _cell_columns(raw: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
         elif key == "period":
             out.update(read_periods(raw[column], entry["period"]).items())
         elif key == "weight":
-            out[key] = _to_number(raw[column]).astype(float)
+            out[key] = numbers(raw[column]).astype(float)
         elif key not in _SPECIAL:
             out[key] = raw[column]
     for key, spec in (entry.get("groups") or {}).items():
         codes = {str(c) for c in spec.get("missing_codes", [])}
         column = raw[spec["column"]]
-        out[key] = _to_number(column.where(~column.isin(codes), "")).astype("Int64")
+        out[key] = numbers(column.where(~column.isin(codes), "")).astype("Int64")
     return pd.DataFrame(out, index=raw.index)
 
 
@@ -323,9 +319,8 @@ def _load_respondents(source: Source) -> pd.DataFrame:
             problems.append(Problem(shown, None, None, None, f"checking stopped after {MAX_PROBLEMS} problems"))
             break
         if not problems:
-            values = {item: scale.read(raw[item])[0] for item in items}
-            parts.append(pd.concat([raw[id_column].rename("respondent_id"), pd.DataFrame(values),
-                                    _cell_columns(raw, entry)], axis=1))
+            values = pd.DataFrame({item: scale.read(raw[item])[0] for item in items}).astype(scale.dtype)
+            parts.append(pd.concat([values, _cell_columns(raw, entry)], axis=1))
     if not items:
         problems.append(Problem(shown, raw.attrs["header_row"], None, None,
                                 f"rating item columns matching {entry['items']!r}"))
@@ -335,7 +330,7 @@ def _load_respondents(source: Source) -> pd.DataFrame:
                  for i, v in repeated.items()]
     if problems:
         raise DataError(problems)
-    return _respondent_table(pd.concat(parts), entry, items, scale, shown, raw.attrs["header_row"])
+    return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs["header_row"])
 
 
 def _load_answers(source: Source) -> pd.DataFrame:
@@ -360,29 +355,28 @@ def _load_answers(source: Source) -> pd.DataFrame:
                              f"the same {key} on every row of a respondent") for i in differs]
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.row or 0))
-    respondents = pd.unique(long["respondent_id"])
+    respondents = pd.Series(pd.unique(long["respondent_id"]))
     wide = long.pivot(index="respondent_id", columns="item", values="value").reindex(index=respondents, columns=items)
     described_rows = long.drop_duplicates("respondent_id").set_index("respondent_id")[described]
-    table = pd.concat([wide, described_rows], axis=1).rename_axis("respondent_id").reset_index()
-    return _respondent_table(table, entry, items, scale, shown, raw.attrs["header_row"])
+    table = pd.concat([wide.astype(scale.dtype), described_rows], axis=1)
+    return _respondent_table(source, respondents, table, items, raw.attrs["header_row"])
 
 
-def _respondent_table(table: pd.DataFrame, entry: dict[str, Any], items: list[str], scale: Scale,
-                      shown: str, header_row: int) -> pd.DataFrame:
-    """Type the ids and items, refuse items without any answer, attach items, labels and scale."""
+def _respondent_table(source: Source, ids: pd.Series, table: pd.DataFrame, items: list[str],
+                      header_row: int) -> pd.DataFrame:
+    """Put the typed ids first, refuse items without any answer, attach items, labels and scale."""
     unanswered = [item for item in items if table[item].isna().all()]
     if unanswered:
-        raise DataError([Problem(shown, header_row, item, None,
+        raise DataError([Problem(source.shown(), header_row, item, None,
                                  "at least one answer: every cell is empty or a missing code (leave the item "
                                  "out of items in datasets.yml if it was not asked)") for item in unanswered])
-    ids = table["respondent_id"]
-    numbers = pd.to_numeric(ids, errors="coerce")
-    whole = numbers.notna().all() and (numbers % 1 == 0).all()
-    table = table.assign(respondent_id=numbers.astype("int64") if whole else ids.astype(str))
-    table = table.astype({item: "Int64" if scale.whole else "Float64" for item in items}).reset_index(drop=True)
-    labels = entry.get("labels") or {}
-    if "dictionary" in entry:
-        labels = dictionary(entry["name"]).set_index("item")["text"]
+    numbered = whole_numbers(ids)
+    table.index = pd.RangeIndex(len(table))
+    table.insert(0, "respondent_id", (ids.astype(str) if numbered is None else numbered).to_numpy())
+    labels = source.entry.get("labels") or {}
+    if "dictionary" in source.entry:
+        labels = _dictionary(source).set_index("item")["text"]
+    scale = Scale.from_entry(source.entry)
     table.attrs.update(items=items, labels={i: labels.get(i, i) for i in items}, scale=(scale.low, scale.high))
     return table
 
@@ -397,11 +391,11 @@ def _load_counts(source: Source) -> pd.DataFrame:
     checks.update({c: [number("a count of answers: a whole number >= 0, or empty", whole=True, optional=True)]
                    for c in columns.values()})
     validate_raw(raw, raw_schema(checks), shown)
-    counts = pd.DataFrame({f"count_{p}": _to_number(raw[c]).fillna(0).astype("int64") for p, c in columns.items()})
-    table = pd.concat([raw[cols["question"]].str.strip().rename("question")] if "question" in cols else [], axis=1)
-    table = pd.concat([table, _cell_columns(raw, entry), counts], axis=1).assign(n=counts.sum(axis=1))
+    counts = pd.DataFrame({f"count_{p}": numbers(raw[c]).fillna(0).astype("int64") for p, c in columns.items()})
+    question = [raw[cols["question"]].str.strip().rename("question")] if "question" in cols else []
+    table = pd.concat([*question, _cell_columns(raw, entry), counts], axis=1).assign(n=counts.sum(axis=1))
     if "total" in cols:
-        table["total"] = _to_number(raw[cols["total"]]).astype("int64")
+        table["total"] = numbers(raw[cols["total"]]).astype("int64")
         wrong = table.index[table["total"] != table["n"]]
         if len(wrong):
             raise DataError([Problem(shown, int(i) + 2, cols["total"], raw.at[i, cols["total"]],

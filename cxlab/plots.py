@@ -207,11 +207,12 @@ def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title:
     fig, ax = plt.subplots()
     periods = sorted(summary[period].unique())
     position = {p: i for i, p in enumerate(periods)}
-    for colour, (name, rows) in zip(PALETTE, summary.dropna(subset=["mean"]).groupby(series, sort=True)):
+    groups = list(summary.dropna(subset=["mean"]).groupby(series, sort=True))
+    for (colour, marker), (name, rows) in zip(styles(len(groups)), groups):
         rows = rows.sort_values(period)
         x = rows[period].map(position)
         ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]],
-                    color=colour, marker="o", capsize=3, label=str(name))
+                    color=colour, marker=marker, capsize=3, label=str(name))
     ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
     ax.set(title=title, xlabel="Quarter", ylabel="Score (0-100), with 95% interval")
     if ax.get_legend_handles_labels()[0]:

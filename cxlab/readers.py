@@ -44,6 +44,8 @@ __all__ = [
     "FORMATS",
     "HEADER_SEARCH",
     "file_format",
+    "numbers",
+    "whole_numbers",
     "read_chunks",
     "read_table",
 ]
@@ -117,8 +119,10 @@ def read_table(path: Path, shown: str, *, find: Sequence[str] = (),
 
 
 def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
-                options: Mapping[str, Any] | None = None, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+                options: Mapping[str, Any] | None = None, rows: int | None = None) -> Iterator[pd.DataFrame]:
     """Read a file as text tables of at most ``rows`` records (Parquet) or one table (others).
+
+    ``rows`` defaults to :data:`CHUNK_ROWS`, read when called.
 
     Each chunk has the index and ``attrs`` described in the module notes.
 
@@ -133,7 +137,7 @@ def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
     options = options or {}
     kind = file_format(path, shown, options.get("format"))
     if kind == "parquet":
-        yield from _parquet_chunks(path, shown, rows)
+        yield from _parquet_chunks(path, shown, rows or CHUNK_ROWS)
         return
     if kind == "csv":
         grid, first_row = _csv_grid(path, shown, find, options)
@@ -151,7 +155,7 @@ def _decode(data: bytes, shown: str, encoding: str | None) -> str:
         return data.decode(encoding or "utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise DataError([Problem(shown, line, None, data[err.start:err.end + 8].decode("latin-1"),
+        raise DataError([Problem(shown, line, None, f"byte 0x{data[err.start]:02x}",
                                  f"{encoding or 'UTF-8'} text: name the file's encoding in datasets.yml, "
                                  "for example read: {encoding: cp1252}")]) from None
     except LookupError:
@@ -204,11 +208,14 @@ def _csv_grid(path: Path, shown: str, find: Sequence[str], options: Mapping[str,
 def _excel_grid(path: Path, shown: str, sheet: str | int) -> pd.DataFrame:
     """Every row of one sheet (blank rows included, so row numbers match the sheet) as text."""
     try:
-        grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
-    except (zipfile.BadZipFile, OSError) as err:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
         raise DataError([Problem(shown, None, None, None, f"a readable Excel workbook ({err})")]) from None
-    except (ValueError, IndexError) as err:
-        raise DataError([Problem(shown, None, "read.sheet", sheet, f"a sheet of the workbook ({err})")]) from None
+    names = book.sheet_names
+    if sheet not in names and sheet not in range(len(names)):
+        raise DataError([Problem(shown, None, "read.sheet", sheet,
+                                 "one of the workbook's sheets: " + ", ".join(map(repr, names)))])
+    grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
     if grid.empty:
         raise DataError([Problem(shown, None, None, None, "a header row and at least one record")])
     return grid.map(_cell_text)
@@ -270,3 +277,40 @@ def _arrow_text(values: pa.Array) -> pd.Series:
         if pc.all(pc.equal(pc.cast(days, values.type), values)).as_py() is not False:
             values = days
     return pc.fill_null(pc.cast(values, pa.string()), "").to_pandas()
+
+
+def numbers(text: pd.Series) -> pd.Series:
+    """Text cells as floats: NaN for an empty cell or one that is not a number.
+
+    Arrow's parser does the work (fast on millions of cells); cells it refuses (surrounding
+    spaces, words) go through :func:`pandas.to_numeric`.
+
+    Examples
+    --------
+    >>> numbers(pd.Series(["5", " 7.5 ", "", "x", "1e3"])).tolist()
+    [5.0, 7.5, nan, nan, 1000.0]
+    """
+    cells = pa.array(text, type=pa.large_string())
+    try:
+        parsed = pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.float64())
+        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index)
+    except pa.ArrowInvalid:
+        stripped = text.str.strip()
+        return pd.to_numeric(stripped.where(stripped != ""), errors="coerce").astype("float64")
+
+
+def whole_numbers(text: pd.Series) -> pd.Series | None:
+    """Text cells as int64 when every cell is a whole number written without decimals, else None.
+
+    Examples
+    --------
+    >>> whole_numbers(pd.Series(["12", "9007199254740993"])).tolist()
+    [12, 9007199254740993]
+    >>> whole_numbers(pd.Series(["12", "R13"])) is None
+    True
+    """
+    try:
+        parsed = pc.cast(pa.array(text, type=pa.large_string()), pa.int64())
+    except pa.ArrowInvalid:
+        return None
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype="int64")

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from cxlab.readers import numbers as to_numbers
+
 __all__ = ["Scale"]
 
 
@@ -45,6 +47,11 @@ class Scale:
                    bool(spec.get("whole", True)))
 
     @property
+    def dtype(self) -> str:
+        """The pandas dtype of scores on this scale: ``Int64`` for whole ratings, else ``Float64``."""
+        return "Int64" if self.whole else "Float64"
+
+    @property
     def expected(self) -> str:
         """What a cell of a rating item should hold, in words."""
         codes = f" or a missing code ({', '.join(self.missing)})" if self.missing else ""
@@ -65,7 +72,7 @@ class Scale:
     def read(self, text: pd.Series) -> tuple[pd.Series, pd.Series]:
         """Scores as floats (NaN for empty cells and missing codes) and which cells are valid."""
         stripped = text.str.strip()
-        numbers = pd.to_numeric(stripped.where(stripped != ""), errors="coerce").astype("float64")
+        numbers = to_numbers(text)
         codes = pd.to_numeric(pd.Series(self.missing, dtype=object), errors="coerce").dropna()
         is_code = stripped.isin(self.missing) | numbers.isin(codes)
         on_scale = numbers.between(self.low, self.high)

@@ -15,6 +15,7 @@ import pandera.pandas as pa
 from cxlab.drivers_a11 import DRIVERS
 from cxlab.errors import DataError, Problem
 from cxlab.periods import PERIOD_PATTERN, describe_period_format, read_periods
+from cxlab.readers import numbers
 from cxlab.scales import Scale
 
 __all__ = [
@@ -80,8 +81,7 @@ def positive(expected: str) -> pa.Check:
     >>> positive("a weight > 0")(pd.DataFrame({"w": ["1.5", "0", ""]})["w"]).check_output.tolist()
     [True, False, False]
     """
-    return pa.Check(lambda s: pd.to_numeric(s.str.strip().where(s.str.strip() != ""), errors="coerce") > 0,
-                    error=expected)
+    return pa.Check(lambda s: numbers(s) > 0, error=expected)
 
 
 def rating(scale: Scale) -> pa.Check:

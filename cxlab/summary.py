@@ -35,10 +35,17 @@ Weighted estimates use Kish's effective sample size. With weights ``w`` the mean
 ``n_eff / (n_eff - 1)`` (so unit weights give the usual sample variance); the standard error is
 ``sd / sqrt(n_eff)`` with ``n_eff = (sum w)^2 / sum(w^2)``. This is the design-effect
 approximation for unequal weights; it ignores clustering and stratification.
+
+Respondent rows are placed in their cells once, as integer codes (the codes of a categorical
+key as they are, other keys factorised), and every per-cell sum is one ``np.bincount``; an
+unweighted item stored as integers is tallied into answer counts per cell and summarised as
+:func:`summarize_counts` does. Cells and their order are those of
+``groupby(by, observed=False, dropna=False, sort=True)``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -161,10 +168,10 @@ def summarize(
     suppressed: n = 2, fewer than min_n = 10
     """
     values = [value] if isinstance(value, str) else list(value)
+    index = _cell_index(data, list(by))
     tables = []
     for item in values:
-        x = _on_scale(data[item], scale=scale, name=item)
-        cells = _cells(data, x, by=list(by), weight=weight)
+        cells = _item_cells(data, item, index=index, weight=weight, scale=scale)
         basis = "respondents" if weight is None else "weighted respondents"
         tables.append(_mean_table(cells, measure=item, scale=scale, basis=basis, min_n=min_n,
                                   confidence=confidence))
@@ -224,12 +231,7 @@ def summarize_counts(
     if len(pts) != len(counts):
         raise ValueError(f"{len(counts)} count columns but {len(pts)} points")
     summed = _summed_counts(data, counts=counts, by=list(by))
-    c = summed[counts].to_numpy(dtype=float)
-    n = c.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = c @ pts / n
-        var = (c * (pts[None, :] - mean[:, None]) ** 2).sum(axis=1) / (n - 1)
-    cells = summed[list(by)].assign(n=n, n_eff=n, mean=mean, var=var)
+    cells = summed[list(by)].assign(**_count_moments(summed[counts].to_numpy(float), pts))
     return _mean_table(cells, measure=measure, scale=(pts.min(), pts.max()),
                        basis="answer counts", min_n=min_n, confidence=confidence)
 
@@ -349,7 +351,8 @@ def top_box(
     if value is not None:
         x = _on_scale(data[value], scale=scale, name=value)
         top = (x >= scale[1] - boxes + 1).astype(float).where(x.notna())
-        cells = _cells(data, top, by=list(by), weight=weight).drop(columns="var")
+        cells = _cells(data, top, index=_cell_index(data, list(by)), weight=weight)
+        cells = cells.drop(columns="var")
         basis, measure = ("respondents" if weight is None else "weighted respondents"), value
     else:
         counts = list(counts)
@@ -409,9 +412,10 @@ def nps(
     x = _on_scale(data[value], scale=(0, 10), name=value)
     sign = pd.Series(np.select([x >= 9, x <= 6], [1.0, -1.0], 0.0), index=x.index)
     sign = sign.where(x.notna())
-    cells = _cells(data, sign, by=list(by), weight=weight)
+    index = _cell_index(data, list(by))
+    cells = _cells(data, sign, index=index, weight=weight)
     basis = "respondents" if weight is None else "weighted respondents"
-    shares = {name: _cells(data, (sign == s).astype(float).where(x.notna()), by=list(by),
+    shares = {name: _cells(data, (sign == s).astype(float).where(x.notna()), index=index,
                            weight=weight)["mean"].to_numpy() * 100
               for name, s in [("promoters", 1.0), ("detractors", -1.0)]}
     table = _mean_table(cells.assign(**shares), measure=value, scale=(0, 1), basis=basis,
@@ -430,24 +434,100 @@ def _check_scale(scale: tuple[float, float]) -> tuple[float, float]:
 
 
 def _on_scale(x: pd.Series, *, scale: tuple[float, float], name: str) -> pd.Series:
-    """The column as float with NA for missing; a value off the scale is an error."""
+    """The column as float with NaN for missing; a value off the scale is an error."""
+    values = pd.to_numeric(x, errors="raise")
+    _check_answers(values, scale=scale, name=name)
+    return pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=x.index,
+                     name=x.name, copy=False)
+
+
+def _check_answers(values: pd.Series, *, scale: tuple[float, float], name: str) -> None:
+    """Raise if a (numeric) answer lies outside the scale; missing answers are fine."""
     low, high = _check_scale(scale)
-    values = pd.to_numeric(x, errors="raise").astype("float64")
-    outside = values.notna() & ((values < low) | (values > high))
-    if outside.any():
-        found = sorted(values[outside].unique().tolist())[:5]
-        raise ValueError(
-            f"column {name!r} has {int(outside.sum())} values outside the scale {low:g}-{high:g} "
-            f"(for example {found}); turn missing codes such as 9 = don't know into NA first")
-    return values
+    lowest, highest = values.min(), values.max()
+    if pd.isna(lowest) or (low <= lowest and highest <= high):  # NA: no answers at all
+        return
+    outside = (values < low) | (values > high)
+    found = np.unique(values[outside].to_numpy(dtype="float64"))[:5].tolist()
+    raise ValueError(
+        f"column {name!r} has {int(outside.sum())} values outside the scale {low:g}-{high:g} "
+        f"(for example {found}); turn missing codes such as 9 = don't know into NA first")
+
+
+def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Number every row's cell; the cells are those of a pandas groupby, in its order.
+
+    The cells are the rows of ``data.groupby(by, observed=False, dropna=False, sort=True)``:
+    missing keys form a cell of their own (last); when a ``by`` column is categorical, every
+    combination of categories and values is a cell (unused ones included), otherwise only the
+    combinations that occur. With no ``by``, the whole table is one cell.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The rows to place in cells.
+    by : list of str
+        Key columns.
+
+    Returns
+    -------
+    code : ndarray of intp
+        The cell of each row: a row number of ``keys``.
+    keys : DataFrame
+        One row per cell: its ``by`` values, with the dtypes of ``data``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": pd.Categorical(["b", "a", "b"], categories=["a", "b", "c"]),
+    ...                    "k": [2, 1, 1]})
+    >>> code, keys = _cell_index(df, ["g", "k"])
+    >>> code.tolist()
+    [3, 0, 2]
+    >>> keys.T
+       0  1  2  3  4  5
+    g  a  a  b  b  c  c
+    k  1  2  1  2  1  2
+    """
+    factors = [_factorize(data[key]) for key in by]
+    shape = tuple(len(levels) for _, levels in factors)
+    if math.prod(shape) > np.iinfo(np.intp).max:
+        raise ValueError(f"too many combinations of {by} to number them")
+    code = np.zeros(len(data), np.intp)
+    for codes, levels in factors:
+        code *= len(levels)
+        code += codes
+    if not by or any(isinstance(data[key].dtype, pd.CategoricalDtype) for key in by):
+        cells = np.arange(math.prod(shape))
+    else:  # only the combinations that occur, still in sorted order
+        code, cells = pd.factorize(code, sort=True)
+    key_codes = np.unravel_index(cells, shape) if by else ()
+    keys = pd.DataFrame({key: levels.take(c) for key, (_, levels), c in zip(by, factors,
+                                                                           key_codes)},
+                        index=pd.RangeIndex(len(cells)))
+    return code, keys
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
+    """Integer codes of a key column and its sorted levels, missing last (as a level)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        levels = np.arange(len(column.cat.categories))
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(levels), codes)
+            levels = np.append(levels, -1)
+        return codes, pd.Categorical.from_codes(levels, dtype=column.dtype)
+    return pd.factorize(column, sort=True, use_na_sentinel=False)
 
 
 def _group_sum(table: pd.DataFrame, *, by: list[str], columns: list[str]) -> pd.DataFrame:
-    """Column sums per cell (one row for the whole table when ``by`` is empty)."""
-    if not by:
-        return table[columns].sum().to_frame().T
-    grouped = table.groupby(by, observed=False, dropna=False, sort=True)[columns].sum()
-    return grouped.reset_index()
+    """Column sums per cell of :func:`_cell_index`, missing values left out."""
+    code, keys = _cell_index(table, by)
+    sums = {}
+    for column in columns:
+        values = table[column].to_numpy(dtype="float64", na_value=np.nan)
+        sums[column] = np.bincount(code, np.where(np.isnan(values), 0.0, values),
+                                   minlength=len(keys))
+    return keys.assign(**sums)
 
 
 def _summed_counts(data: pd.DataFrame, *, counts: list[str], by: list[str]) -> pd.DataFrame:
@@ -458,33 +538,82 @@ def _summed_counts(data: pd.DataFrame, *, counts: list[str], by: list[str]) -> p
     return _group_sum(table, by=by, columns=counts)
 
 
-def _cells(data: pd.DataFrame, x: pd.Series, *, by: list[str], weight: str | None
-           ) -> pd.DataFrame:
+def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.DataFrame],
+           weight: str | None) -> pd.DataFrame:
     """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of ``x`` (weighted if asked).
 
-    Sums are taken around the overall mean, which keeps the one-pass variance accurate.
+    ``index`` is the :func:`_cell_index` of ``data``. One pass of ``np.bincount`` per sum
+    (n, and sum w, w^2, w x, w x^2 with weights). Each cell's x is taken around one of its own
+    answers: the one-pass variance stays accurate, and is exactly zero for a constant cell.
     """
-    valid = x.notna()
+    code, keys = index
+    values = x.to_numpy(dtype="float64", na_value=np.nan)
+    valid = ~np.isnan(values)
+    w = None
     if weight is not None:
-        w = pd.to_numeric(data[weight], errors="raise").astype("float64")
-        if (w[valid] <= 0).any() or w[valid].isna().any():
+        w = pd.to_numeric(data[weight], errors="raise").to_numpy(dtype="float64",
+                                                                 na_value=np.nan)[valid]
+        if not (w > 0).all():  # False for NaN too
             raise ValueError(f"weight column {weight!r} must be positive where answers exist")
-    centre = float(x.where(valid).mean()) if valid.any() else 0.0
-    xc = (x - centre).where(valid)
-    parts = pd.DataFrame({"n": valid.astype("float64"), "wx": xc, "wx2": xc * xc},
-                         index=data.index)
-    if weight is not None:
-        wv = w.where(valid)
-        parts = parts.assign(w=wv, w2=wv * wv, wx=wv * xc, wx2=wv * xc * xc)
-    for key in by:
-        parts[key] = data[key]
-    sums = _group_sum(parts, by=by, columns=[c for c in parts.columns if c not in by])
-    sw, sw2 = (sums["w"], sums["w2"]) if weight is not None else (sums["n"], sums["n"])
+    if not valid.all():
+        code, values = code[valid], values[valid]
+    shift = np.zeros(len(keys))
+    shift[code] = values  # one answer of each cell (any one)
+    xc = values - shift.take(code)
+    wx = xc if w is None else w * xc
+
+    def total(v: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(code, v, minlength=len(keys)).astype("float64", copy=False)
+
+    n = total()
+    sw, sw2 = (n, n) if w is None else (total(w), total(w * w))
+    swx, swx2 = total(wx), total(wx * xc)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = sw * sw / sw2
-        mean = sums["wx"] / sw
-        var = (sums["wx2"] - sums["wx"] * mean) / sw * n_eff / (n_eff - 1)
-    return sums[by].assign(n=sums["n"], n_eff=n_eff, mean=mean + centre, var=var.clip(lower=0))
+        mean = swx / sw
+        var = (swx2 - swx * mean) / sw * n_eff / (n_eff - 1)
+    return keys.assign(n=n, n_eff=n_eff, mean=mean + shift, var=np.clip(var, 0, None))
+
+
+def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.DataFrame],
+                weight: str | None, scale: tuple[float, float]) -> pd.DataFrame:
+    """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of a scale item.
+
+    An unweighted item stored as integers on an integer scale is first tallied into answer
+    counts per cell (one ``np.bincount`` over cell x answer) and summarised exactly, as
+    :func:`summarize_counts` does; anything else goes through :func:`_cells`.
+    """
+    code, keys = index
+    column = pd.to_numeric(data[item], errors="raise")
+    low, high = _check_scale(scale)
+    points = np.arange(low, high + 1)
+    tally = (weight is None and pd.api.types.is_integer_dtype(column.dtype)
+             and low.is_integer() and high.is_integer()
+             and len(keys) * len(points) <= max(len(column), 2**16))
+    if not tally:
+        x = _on_scale(column, scale=scale, name=item)
+        return _cells(data, x, index=index, weight=weight)
+    _check_answers(column, scale=scale, name=item)
+    # a row's slot in the cell x answer table: row = its cell, column = answer - low; a
+    # missing answer goes one slot past the table, which is left out
+    size = len(keys) * len(points)
+    slot = code * len(points) - int(low)
+    answers = column.to_numpy(dtype=getattr(column.dtype, "numpy_dtype", column.dtype),
+                              na_value=0)  # in their own integer type: no copy for numpy ints
+    np.add(slot, answers, out=slot, casting="unsafe")  # checked to lie on the scale
+    if column.hasnans:
+        slot[column.isna().to_numpy()] = size
+    counts = np.bincount(slot, minlength=size + 1)[:size].reshape(len(keys), len(points))
+    return keys.assign(**_count_moments(counts.astype("float64"), points))
+
+
+def _count_moments(counts: np.ndarray, points: np.ndarray) -> dict[str, np.ndarray]:
+    """``n``, ``n_eff``, ``mean`` and ``var`` of each row of answer counts at ``points``."""
+    n = counts.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = counts @ points / n
+        var = (counts * (points[None, :] - mean[:, None]) ** 2).sum(axis=1) / (n - 1)
+    return {"n": n, "n_eff": n, "mean": mean, "var": var}
 
 
 def _finish(cells: pd.DataFrame, *, measure: str, basis: str, min_n: int) -> pd.DataFrame:

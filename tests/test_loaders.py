@@ -159,3 +159,55 @@ def test_a_registry_path_may_not_leave_the_data_folder(data_copy: Path):
 def test_an_unknown_data_set_lists_the_known_ones():
     with pytest.raises(KeyError, match="registered: a11_hisp, cx_benchmarks, sandiego_2015"):
         cxlab.load("acsi")
+
+
+def test_a_parquet_file_read_in_chunks_gives_the_same_table_and_summary_as_csv(tmp_path: Path, monkeypatch):
+    """The large-file path (Parquet read and validated in chunks) against the in-memory CSV path."""
+    from cxlab import readers
+    from cxlab.loaders import load_source
+    from cxlab.summary import summarize
+
+    example = registry.data_dir() / "examples"
+    in_memory = load_source(registry.mapping_source(example / "service_survey.csv", example / "service_survey.yml"))
+    frame = pd.read_csv(example / "service_survey.csv")
+    frame.to_parquet(tmp_path / "service_survey.parquet")
+    (tmp_path / "service_survey.yml").write_bytes((example / "service_survey.yml").read_bytes())
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 100)  # 720 rows: 8 chunks
+
+    def parquet() -> pd.DataFrame:
+        return load_source(registry.mapping_source(tmp_path / "service_survey.parquet", tmp_path / "service_survey.yml"))
+
+    chunked = parquet()
+    pd.testing.assert_frame_equal(chunked, in_memory)
+    assert chunked.attrs == in_memory.attrs
+    by = dict(value=in_memory.attrs["items"], by=["entity", "period"], weight="weight", scale=(0, 10))
+    pd.testing.assert_frame_equal(summarize(chunked, **by), summarize(in_memory, **by))
+    # problems in later chunks, and an id repeated across chunks, keep their rows
+    frame.loc[650, "ResponseID"] = frame.loc[3, "ResponseID"]
+    frame.loc[420, "trust"] = 12
+    frame.to_parquet(tmp_path / "service_survey.parquet")
+    with pytest.raises(DataError) as err:
+        parquet()
+    assert [(p.row, p.column, p.value) for p in err.value.problems] == [
+        (422, "trust", "12"), (652, "ResponseID", "R00004")]
+
+
+def test_the_worked_example_is_added_by_a_registry_entry_alone(data_copy: Path):
+    """data/README.md's example: the mapping file's entry plus its sha256 make a loadable data set."""
+    from cxlab.summary import nps, summarize
+
+    entry = yaml.safe_load((data_copy / "examples/service_survey.yml").read_text())["service_survey"]
+    entry["sha256"] = registry.sha256(data_copy / entry["file"])
+    reg = yaml.safe_load((data_copy / "datasets.yml").read_text())
+    (data_copy / "datasets.yml").write_text(yaml.safe_dump({**reg, "service_survey": entry}))
+    survey = cxlab.load("service_survey")
+    raw = pd.read_csv(data_copy / entry["file"], dtype=str)
+    assert len(survey) == 720 and survey["respondent_id"].tolist() == raw["ResponseID"].tolist()
+    for item in survey.attrs["items"]:  # 98 and 99 are missing, every other answer is kept as it was
+        assert survey[item].isna().sum() == raw[item].isin(["98", "99"]).sum() > 0
+        assert survey[item].max() <= 10
+    assert survey["period"].unique().tolist() == ["FY2021-Q1", "FY2021-Q2", "FY2021-Q3", "FY2021-Q4"]
+    assert survey.loc[survey["period"] == "FY2021-Q2", "time"].unique().tolist() == [2021.25]
+    cells = summarize(survey, value="satisfaction", by=["entity", "period"], weight="weight", scale=(0, 10))
+    assert len(cells) == 12 and cells["n"].sum() == survey["satisfaction"].notna().sum()
+    assert nps(survey, value="recommend", by=["entity"], weight="weight")["nps"].between(-100, 100).all()

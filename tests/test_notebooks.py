@@ -35,3 +35,32 @@ def test_notebook_runs_and_its_report_opens_with_findings(case: str, tmp_path: P
     assert headings[0] == "Key findings" and "Methods and caveats" in headings
     assert expected in page.select_one("section.findings").get_text(" ")
     assert "Traceback" not in page.get_text() and "Error" not in page.get_text(" ")
+
+
+def test_a_data_set_added_by_registry_entry_alone_becomes_a_report(data_copy: Path, tmp_path: Path):
+    """The worked example of data/README.md, from entry to finished report."""
+    import hashlib
+
+    import yaml
+
+    from cxlab.catalog import read_catalog
+
+    entry = yaml.safe_load((data_copy / "examples" / "service_survey.yml").read_text())["service_survey"]
+    entry["sha256"] = hashlib.sha256((data_copy / entry["file"]).read_bytes()).hexdigest()
+    registry = yaml.safe_load((data_copy / "datasets.yml").read_text())
+    (data_copy / "datasets.yml").write_text(yaml.safe_dump({**registry, "service_survey": entry}))
+    catalog = tmp_path / "notebooks" / "catalog.yml"
+    catalog.parent.mkdir()
+    (catalog.parent / "survey_summary.ipynb").write_bytes((NOTEBOOKS / "survey_summary.ipynb").read_bytes())
+    catalog.write_text(
+        "notebooks:\n  survey_summary: {title: Survey, data: ['{dataset}'], values: {dataset: {data_set: true}}}\n"
+        "reports:\n  - {name: example, notebook: survey_summary, parameters: {dataset: service_survey, measure: recommend}}\n")
+    (instance,) = read_catalog(catalog)
+    assert instance.data == ("service_survey",)
+    outcome = build_one(instance, tmp_path, build_date="today", commit=None)
+    assert outcome.status == "built", outcome.error
+    page = BeautifulSoup((tmp_path / "example.html").read_text(encoding="utf-8"), "html.parser")
+    findings = page.select_one("section.findings").get_text(" ")
+    assert "How likely are you to recommend this service to someone? (0-10)" in findings
+    assert "Net promoter score in FY2021-Q4" in findings
+    assert "examples/service_survey.csv" in page.select_one("footer").get_text(" ")

@@ -185,7 +185,11 @@ def test_palette_colours_stand_out_on_white_and_text_colours_read_well():
 
 
 def _data_colours(figure) -> set[str]:
-    """The colours of what a figure draws from data: lines, markers, bars, points."""
+    """The colours of what a figure draws from data: lines, markers, bars, points, whiskers.
+
+    Colour-mapped artists (a heat map's cells, in the sequential, colour-blind-safe cividis) are
+    left out: their colours come from the map, not the palette.
+    """
     found = []
     for ax in figure.axes:
         for line in ax.lines:
@@ -193,24 +197,49 @@ def _data_colours(figure) -> set[str]:
         for patch in ax.patches:
             found += [patch.get_facecolor(), patch.get_edgecolor()]
         for points in ax.collections:
-            found += list(points.get_facecolors()) + list(points.get_edgecolors())
+            if points.get_array() is None:
+                found += list(points.get_facecolors()) + list(points.get_edgecolors())
     return {to_hex(c) for c in found if to_rgba(c)[3] > 0}
 
 
+def _estimates(labels: list[str], column: str) -> pd.DataFrame:
+    mean = [60.0 + 3 * k for k in range(len(labels))]
+    return pd.DataFrame({column: labels, "period": "2021-Q1", "n": 40, "mean": mean,
+                         "ci_low": [m - 2 for m in mean], "ci_high": [m + 2 for m in mean], "note": ""})
+
+
+CHARTS = {
+    "series_chart": lambda: plots.series_chart(
+        {f"S{k}": _points([60 + k, 61, 63], "derived" if k % 2 else "stated") for k in range(7)}, title="S"),
+    "gap_chart": lambda: plots.gap_chart(_aligned(), title="G", upper="B", lower="A"),
+    "estimate_chart": lambda: plots.estimate_chart(
+        _estimates(["a", "b", "c"], "service"), label="service", title="E", reference=62.0),
+    "trend_lines_chart": lambda: plots.trend_lines_chart(
+        pd.concat([_estimates([f"m{k}" for k in range(7)], "measure").assign(period=q) for q in ("Q1", "Q2")]),
+        series="measure", period="period", title="T"),
+    "heatmap_chart": lambda: plots.heatmap_chart(
+        pd.DataFrame({"Q1": [60.0, 70.0], "Q2": [65.0, None]}, index=["a", "b"]), title="H", row_label="Row"),
+    "scatter_chart": lambda: plots.scatter_chart(
+        pd.DataFrame({"item": ["a", "b"], "x": [0.2, 0.4], "y": [60.0, 70.0]}), x="x", y="y", label="item",
+        title="Q", xlabel="Importance", ylabel="Score", cuts=(0.3, 65.0)),
+}
+
+
 def test_every_figure_draws_with_the_palette_only(monkeypatch):
-    drawn: list[set[str]] = []
+    assert sorted(CHARTS) == sorted(n for n in plots.__all__ if n.endswith("_chart")), "a chart is untested"
+    drawn: dict[str, set[str]] = {}
     real = plots.figure_block
 
     def spy(figure, **kwargs):
-        drawn.append(_data_colours(figure))
+        drawn[kwargs["caption"]] = _data_colours(figure)
         return real(figure, **kwargs)
 
     monkeypatch.setattr(plots, "figure_block", spy)
-    plots.series_chart({"A": _points([60, 61, 63]), "B": _points([70, 71], "derived")}, title="S")
-    plots.gap_chart(_aligned(), title="G", upper="B", lower="A")
+    for draw in CHARTS.values():
+        draw()
     allowed = {c.lower() for c in plots.PALETTE} | {"#ffffff"}
-    assert len(drawn) == 2 and all(colours and colours <= allowed for colours in drawn), drawn
-    assert len(drawn[0] - {"#ffffff"}) == 2
+    assert len(drawn) == len(CHARTS) and all(c and c <= allowed for c in drawn.values()), drawn
+    assert drawn["S"] - {"#ffffff"} == drawn["T"] == {c.lower() for c in plots.PALETTE}
 
 
 def test_more_series_than_colours_is_refused():

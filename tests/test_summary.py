@@ -203,3 +203,46 @@ def test_suppressed_cells_claim_no_interval(sandiego):
 def test_weights_must_be_positive_where_answers_exist():
     with pytest.raises(ValueError, match="positive"):
         summarize(pd.DataFrame({"q": [1, 2], "w": [1.0, 0.0]}), value="q", weight="w")
+
+
+@pytest.mark.parametrize("by", [["unit", "wave"], ["wave", "region"], ["region"], []])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cells_are_those_of_a_plain_pandas_groupby(by, weighted):
+    # Several keys (categorical with an unused category, text, float), missing keys and
+    # answers, integer and float items: n, mean and sd per cell as a plain groupby gives them.
+    rng = np.random.default_rng(11)
+    rows = 600
+    df = pd.DataFrame({
+        "unit": pd.Categorical(rng.choice(["b", "a", None], rows, p=[0.5, 0.45, 0.05]),
+                               categories=["c", "b", "a"]),
+        "wave": rng.choice(["w2", "w1", None], rows, p=[0.5, 0.45, 0.05]),
+        "region": rng.choice([2.0, 1.0, np.nan], rows, p=[0.5, 0.45, 0.05]),
+        "int8": rng.integers(1, 6, rows).astype(np.int8),
+        "nullable": pd.array(rng.integers(1, 6, rows), dtype="Int64"),
+        "w": rng.uniform(0.5, 2.0, rows),
+    })
+    df.loc[rng.random(rows) < 0.1, "nullable"] = pd.NA
+    df["float"] = df["nullable"].astype("float64")
+    weight = "w" if weighted else None
+    for item in ["int8", "nullable", "float"]:
+        table = summarize(df, value=item, by=by, weight=weight, min_n=0)
+        x = df[item].astype("float64")
+        w = (df["w"] if weighted else pd.Series(1.0, index=df.index)).where(x.notna())
+        parts = pd.DataFrame({"n": x.notna().astype(float), "sw": w, "sw2": w * w,
+                              "swx": w * x, "swx2": w * x * x})
+        if by:
+            sums = parts.join(df[by]).groupby(by, observed=False, dropna=False,
+                                              sort=True).sum().reset_index()
+        else:
+            sums = parts.sum().to_frame().T
+        mean = sums["swx"] / sums["sw"]
+        n_eff = sums["sw"] ** 2 / sums["sw2"]
+        var = (sums["swx2"] / sums["sw"] - mean**2) * n_eff / (n_eff - 1)
+        pd.testing.assert_frame_equal(table[by], sums[by])
+        assert table["n"].tolist() == sums["n"].astype(int).tolist()
+        several = (sums["n"] >= 2).to_numpy()
+        np.testing.assert_allclose(table["n_eff"][several], n_eff[several], rtol=1e-12)
+        np.testing.assert_allclose(table["mean_original"][several], mean[several], rtol=1e-12)
+        np.testing.assert_allclose(table["sd"][several], np.sqrt(var[several]) * 25,
+                                   rtol=1e-9)
+        assert (table.loc[~several, "note"] != "").all()

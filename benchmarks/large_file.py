@@ -1,0 +1,172 @@
+"""Large files: load and summarise a respondent-level Parquet file of 10M rows under 4 GB.
+
+Two ways, each in a fresh process so that each peak memory (max RSS) is its own:
+
+``cxlab``
+    ``cxlab.loaders.load_source``: the file is read in chunks of 1M records, every value is
+    validated (missing codes, scale, weights, periods, unique ids), then
+    ``cxlab.summary.summarize`` per entity x period, weighted, for every item.
+``pandas``
+    the plain alternative: ``pd.read_parquet``, missing codes 98/99 set to NA by hand (nothing
+    validated), then the same ``summarize``.
+
+The two summary tables must be equal. The file is synthetic (seeded) and written to /tmp.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/large_file.py              # 10M rows
+    .venv/bin/python benchmarks/large_file.py --rows 200000 # a quick try
+
+Results go to benchmarks/results/large_file.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+ITEMS = ["satisfaction", "ease", "efficiency", "trust", "recommend"]
+MISSING = [98, 99]
+ENTRY = {
+    "layout": "respondents",
+    "scale": {"min": 0, "max": 10},
+    "missing_codes": {98: "refused", 99: "don't know"},
+    "columns": {"respondent_id": "respondent", "entity": "office", "period": "wave", "weight": "weight"},
+    "period": {"format": "FY{yy} Q{q}", "label": "FY{year}-Q{quarter}"},
+    "items": ITEMS,
+}
+
+
+def make_file(path: Path, rows: int, *, seed: int = 8, group: int = 1_000_000) -> None:
+    """Write a synthetic respondent file: 40 offices x 12 quarters, 5 items on 0-10, weights."""
+    rng = np.random.default_rng(seed)
+    offices = np.array([f"Office {i:02d}" for i in range(40)])
+    waves = np.array([f"FY{y} Q{q}" for y in (21, 22, 23) for q in range(1, 5)])
+    with pq.ParquetWriter(path, pa.schema([("respondent", pa.int64()), ("office", pa.string()),
+                                           ("wave", pa.string()), ("weight", pa.float64())]
+                                          + [(item, pa.int8()) for item in ITEMS])) as writer:
+        for start in range(0, rows, group):
+            n = min(group, rows - start)
+            office = rng.integers(0, len(offices), n)
+            base = 5 + office / 10 + rng.normal(0, 1.8, n)
+            columns = {
+                "respondent": np.arange(start, start + n, dtype=np.int64) + 100_000,
+                "office": offices[office],
+                "wave": waves[rng.integers(0, len(waves), n)],
+                "weight": rng.uniform(0.3, 3.0, n).round(3),
+            }
+            for item in ITEMS:
+                score = np.clip(np.rint(base + rng.normal(0, 1.2, n)), 0, 10).astype(np.int8)
+                columns[item] = np.where(rng.random(n) < 0.03, rng.choice(MISSING, n), score).astype(np.int8)
+            writer.write_table(pa.table(columns))
+
+
+def _summary(table: pd.DataFrame) -> pd.DataFrame:
+    from cxlab.summary import summarize
+
+    return summarize(table, value=ITEMS, by=["entity", "period"], weight="weight", scale=(0, 10))
+
+
+def run_cxlab(path: Path) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Validated chunked load, then the summary."""
+    from cxlab.loaders import load_source
+    from cxlab.registry import mapping_source
+
+    started = time.perf_counter()
+    table = load_source(mapping_source(path, path.with_suffix(".yml")))
+    loaded = time.perf_counter()
+    summary = _summary(table)
+    return summary, {"load_s": loaded - started, "summarize_s": time.perf_counter() - loaded}
+
+
+def run_pandas(path: Path) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The plain read: no validation; missing codes turned into NA by hand; the same summary."""
+    from cxlab.periods import read_periods
+
+    started = time.perf_counter()
+    raw = pd.read_parquet(path)
+    table = raw[ITEMS].astype("Int64").mask(raw[ITEMS].isin(MISSING))
+    table["entity"] = raw["office"]
+    table[["period", "time"]] = read_periods(raw["wave"], ENTRY["period"])
+    table["weight"] = raw["weight"]
+    loaded = time.perf_counter()
+    summary = _summary(table)
+    return summary, {"load_s": loaded - started, "summarize_s": time.perf_counter() - loaded}
+
+
+def _child(way: str, path: Path, out: Path) -> None:
+    summary, timings = {"cxlab": run_cxlab, "pandas": run_pandas}[way](path)
+    summary.to_parquet(out)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB -> MB on Linux
+    print(json.dumps({**timings, "peak_mb": round(peak, 1)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--path", type=Path, default=Path("/tmp/cxlab_large_respondents.parquet"))
+    parser.add_argument("--child", choices=["cxlab", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--summary-out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.path, args.summary_out)
+        return
+    if not args.path.exists() or pq.ParquetFile(args.path).metadata.num_rows != args.rows:
+        started = time.perf_counter()
+        make_file(args.path, args.rows)
+        print(f"wrote {args.rows:,} rows to {args.path} in {time.perf_counter() - started:.1f} s")
+    args.path.with_suffix(".yml").write_text(yaml.safe_dump({"large": {**ENTRY, "file": args.path.name}}))
+    results, summaries = {}, {}
+    for way in ("cxlab", "pandas"):
+        out = args.path.with_name(f"summary_{way}.parquet")
+        done = subprocess.run([sys.executable, __file__, "--child", way, "--path", str(args.path),
+                               "--summary-out", str(out)], check=True, capture_output=True, text=True)
+        results[way] = json.loads(done.stdout.strip().splitlines()[-1])
+        summaries[way] = pd.read_parquet(out)
+        print(way, results[way])
+    pd.testing.assert_frame_equal(summaries["cxlab"], summaries["pandas"])
+    record = {
+        "rows": args.rows,
+        "file_mb": round(args.path.stat().st_size / 2**20, 1),
+        "cells": int(len(summaries["cxlab"])),
+        "same_summary": True,
+        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}",
+        **{f"{way}_{key}": round(value, 2) for way, r in results.items() for key, value in r.items()},
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "large_file.json").write_text(json.dumps(record, indent=2) + "\n")
+    (RESULTS / "large_file.md").write_text(_markdown(record))
+    print(json.dumps(record, indent=2))
+
+
+def _markdown(r: dict) -> str:
+    return (
+        f"# Large file: {r['rows']:,} respondent rows in Parquet ({r['file_mb']} MB)\n\n"
+        "Load, validate and summarise (weighted mean, sd, se and 95% CI on 0-100 of 5 items per "
+        f"office x quarter: {r['cells']:,} cells). Each way in a fresh process; peak = max RSS. "
+        f"Machine: {r['machine']}. Command: `.venv/bin/python benchmarks/large_file.py`.\n\n"
+        "| way | load (s) | summarise (s) | peak memory (MB) |\n|---|---:|---:|---:|\n"
+        f"| cxlab: chunked read, every value validated | {r['cxlab_load_s']} | {r['cxlab_summarize_s']} | "
+        f"{r['cxlab_peak_mb']} |\n"
+        f"| plain pandas: `pd.read_parquet`, nothing validated | {r['pandas_load_s']} | "
+        f"{r['pandas_summarize_s']} | {r['pandas_peak_mb']} |\n\n"
+        f"The two summary tables are equal: {r['same_summary']}.\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

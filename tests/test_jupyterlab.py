@@ -1,0 +1,129 @@
+"""A real JupyterLab: started on a free loopback port with a token, used over its REST API and
+kernel websocket, then shut down through the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import websocket
+from jupyter_client.jsonutil import json_default
+from jupyter_client.session import Session
+
+from cxlab.analyses import sector_gap
+from cxlab.catalog import NOTEBOOKS
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+@dataclass(frozen=True)
+class Lab:
+    url: str
+    token: str
+    process: subprocess.Popen
+
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Authorization": f"token {self.token}"}
+        return requests.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    home = tmp_path_factory.mktemp("jupyter")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
+    env.pop("CXLAB_BATCH", None)
+    log = (home / "lab.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={NOTEBOOKS}",
+         "--MappingKernelManager.default_kernel_name=python3", *(["--allow-root"] if os.geteuid() == 0 else [])],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    lab = Lab(f"http://127.0.0.1:{port}", token, process)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if lab.api("GET", "/api/status").ok:
+                break
+        except requests.ConnectionError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, (home / "lab.log").read_text()
+        time.sleep(0.5)
+    yield lab
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+def test_lab_needs_the_token_and_serves_the_notebooks(lab: Lab) -> None:
+    assert requests.get(f"{lab.url}/api/contents", timeout=30).status_code == 403
+    listing = lab.api("GET", "/api/contents").json()
+    names = {item["name"] for item in listing["content"]}
+    assert {"sector_gap.ipynb", "service_scorecard.ipynb", "drivers.ipynb", "catalog.yml"} <= names
+    assert lab.api("GET", "/api/kernelspecs").json()["default"] == "python3"
+    page = lab.api("GET", "/lab")
+    assert page.ok and "JupyterLab" in page.text
+
+
+def _run_cell(channel: websocket.WebSocket, session: Session, code: str) -> list[dict]:
+    """Execute ``code`` in the kernel; the outputs it produced (iopub), in order."""
+    request = session.msg("execute_request", {"code": code, "silent": False, "store_history": True,
+                                              "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    channel.send(json.dumps({**request, "channel": "shell"}, default=json_default))
+    outputs, replied, idle = [], False, False
+    while not (replied and idle):
+        message = json.loads(channel.recv())
+        if message["parent_header"].get("msg_id") != request["header"]["msg_id"]:
+            continue
+        kind = message["msg_type"]
+        replied |= kind == "execute_reply"
+        idle |= kind == "status" and message["content"]["execution_state"] == "idle"
+        if kind in ("display_data", "execute_result", "stream", "error"):
+            outputs.append({"type": kind, **message["content"]})
+    return outputs
+
+
+def test_a_notebook_runs_in_a_kernel_the_server_started(lab: Lab) -> None:
+    notebook = lab.api("GET", "/api/contents/sector_gap.ipynb").json()["content"]
+    started = lab.api("POST", "/api/sessions", json={"path": "sector_gap.ipynb", "name": "sector_gap.ipynb",
+                                                     "type": "notebook", "kernel": {"name": "python3"}}).json()
+    kernel = started["kernel"]["id"]
+    channel = websocket.create_connection(
+        f"{lab.url.replace('http', 'ws')}/api/kernels/{kernel}/channels?token={lab.token}", timeout=180)
+    session = Session(key=b"")
+    try:
+        ran = [(cell["source"], _run_cell(channel, session, cell["source"]))
+               for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    finally:
+        channel.close()
+    assert not [out for _, outs in ran for out in outs if out["type"] == "error"]
+    expected = sector_gap.run(index="ACSI", lower="federal_government", upper="national")
+    findings = next(outs for source, outs in ran if source.strip() == "result.findings")
+    assert findings[0]["data"]["text/plain"] == expected.findings.text
+    explorer = next(outs for source, outs in ran if "explore(" in source)
+    assert WIDGET in explorer[0]["data"]  # in JupyterLab the notebook shows its explorer
+    assert lab.api("DELETE", f"/api/sessions/{started['id']}").status_code == 204
+    assert lab.api("GET", "/api/kernels").json() == []
+
+
+def test_lab_shuts_down_cleanly(lab: Lab) -> None:
+    assert lab.api("POST", "/api/shutdown").status_code == 200
+    assert lab.process.wait(timeout=60) == 0
