@@ -153,6 +153,7 @@ def run(patterns: list[str], jobs: int) -> dict[str, Any]:
     best = min(first["seconds"], second["seconds"])
     return {
         "benchmark": "cold build of the catalog: cxlab build vs papermill + nbconvert per report",
+        "command": " ".join(["python", "benchmarks/build.py", *sys.argv[1:]]),
         "machine": machine(),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
@@ -182,12 +183,13 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"{result['reports']} reports ({', '.join(result['selection'])}), {m['cores']} cores ({m['cpu']}), "
         f"{m['memory_gb']} GB, Python {m['python']}; load average {result['load_average_before']} before, "
-        f"{result['load_average_after']} after. Produced by `python benchmarks/build.py`.",
+        f"{result['load_average_after']} after. Produced by `{result['command']}`.",
         "",
-        "| run | seconds | reports/min | peak memory (PSS, MB) | failed |",
+        "| run | seconds | reports/min | peak memory (PSS, MB) | outcome |",
         "|---|---:|---:|---:|---:|",
         f"| plain loop (papermill, then nbconvert) | {plain['seconds']} | "
-        f"{result['throughput_reports_per_minute']['plain_loop']} | {plain['peak_pss_mb']} | {plain['failed_commands']} |",
+        f"{result['throughput_reports_per_minute']['plain_loop']} | {plain['peak_pss_mb']} | "
+        f"{plain['pages']} pages, {plain['failed_commands']} failed commands |",
         f"| cxlab build, cold ({result['jobs']} jobs) | {first['seconds']} | "
         f"{round(60 * result['reports'] / first['seconds'], 1)} | {first['peak_pss_mb']} | {first['summary']} |",
         f"| cxlab build, cold again | {second['seconds']} | {round(60 * result['reports'] / second['seconds'], 1)} | "

@@ -14,19 +14,27 @@ Load real public data in one line, then compare, trend and explain satisfaction 
 0         2021  3442060  81.6    81.6     81.7
 """
 
+from importlib import import_module as _import_module
 from importlib import metadata as _metadata
 
-from cxlab.compare import adjust_fdr, gap_change, gaps, games_howell, mann_whitney, trend, welch_anova
-from cxlab.drivers import cronbach_alpha, importance, quadrant
 from cxlab.errors import DataError, Problem
-from cxlab.loaders import dictionary, excluded, load
-from cxlab.registry import datasets
-from cxlab.summary import nps, rescale, summarize, summarize_counts, summarize_points, top_box
 
 try:
     __version__ = _metadata.version("cxlab")
 except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree without install
     __version__ = "0+unknown"
+
+#: Where each public function lives. They are imported on first use, so that ``cxlab build``
+#: and ``cxlab list`` start without loading pandas, scipy and pandera when nothing needs them.
+_HOMES = {
+    **dict.fromkeys(["adjust_fdr", "gap_change", "gaps", "games_howell", "mann_whitney", "trend",
+                     "welch_anova"], "cxlab.compare"),
+    **dict.fromkeys(["cronbach_alpha", "importance", "quadrant"], "cxlab.drivers"),
+    **dict.fromkeys(["dictionary", "excluded", "load"], "cxlab.loaders"),
+    "datasets": "cxlab.registry",
+    **dict.fromkeys(["nps", "rescale", "summarize", "summarize_counts", "summarize_points", "top_box"],
+                    "cxlab.summary"),
+}
 
 __all__ = [
     "DataError",
@@ -53,3 +61,16 @@ __all__ = [
     "trend",
     "welch_anova",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'cxlab' has no attribute {name!r}")
+    value = getattr(_import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
+

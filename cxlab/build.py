@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from cxlab.catalog import Instance
 from cxlab.lock import build_lock
-from cxlab.outputs import INDEX, atomic_write, clean, report_files, state_dir
-from cxlab.render import Outcome, Rendered
+from cxlab.outputs import INDEX, Outcome, Rendered, atomic_write, clean, report_files, state_dir
 from cxlab.uptodate import Stamps, Status
 
 if TYPE_CHECKING:
@@ -70,7 +70,10 @@ def plan(instances: list[Instance], out_dir: Path = REPORTS, *, force: bool = Fa
     >>> [s.reasons for s in plan([report], Path(tempfile.mkdtemp()))]
     [('not built yet',)]
     """
-    stamps = Stamps(out_dir)
+    return _plan(Stamps(out_dir), instances, force)
+
+
+def _plan(stamps: Stamps, instances: list[Instance], force: bool) -> list[Status]:
     statuses = [stamps.status(i) for i in instances]
     if force:
         return [Status(s.instance, s.reasons or ("forced",)) for s in statuses]
@@ -97,14 +100,17 @@ def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str
     return rendered.outcome
 
 
-def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: int) -> LocalPool | DaskPool:
+def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance]) -> LocalPool | DaskPool:
+    """Workers for ``todo``, whose kernels import what its notebooks import before they start."""
     from cxlab.executors import DaskPool, LocalPool, default_jobs
+    from cxlab.kernels import notebook_imports
 
+    preload = notebook_imports(i.notebook for i in todo)
     if scheduler:
-        return DaskPool(scheduler)
+        return DaskPool(scheduler, preload=preload)
     log = state_dir(out_dir) / "kernels.log"
     log.write_text("", encoding="utf-8")
-    return LocalPool(max(1, min(jobs or default_jobs(), todo)), log=log)
+    return LocalPool(max(1, min(jobs or default_jobs(), len(todo))), preload=preload, log=log)
 
 
 def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> None:
@@ -152,26 +158,33 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     with build_lock(out_dir, on_wait=progress.waiting if progress else None):
         stamps = Stamps(out_dir)
-        statuses = plan(instances, out_dir, force=force)
-        todo = [s for s in statuses if not s.up_to_date]
-        fresh = [s for s in statuses if s.up_to_date]
+        statuses = _plan(stamps, instances, force)
+        todo = [s.instance for s in statuses if not s.up_to_date]
         if progress:
-            progress.planned(todo, fresh)
-        outcomes = {s.instance.name: Outcome(s.instance.name, "up to date", 0.0) for s in fresh}
+            progress.planned([s for s in statuses if not s.up_to_date], [s for s in statuses if s.up_to_date])
+        outcomes = {i.name: Outcome(i.name, "up to date", 0.0) for i in instances}
         build_date = _now()
-        if todo:
-            by_name = {s.instance.name: s.instance for s in todo}
-            longest_first = sorted(by_name.values(), key=lambda i: -(stamps.seconds(i.name) or float("inf")))
-            with _pool(jobs, scheduler, out_dir, len(todo)) as pool:
-                for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
-                    _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
-                    outcomes[rendered.outcome.name] = rendered.outcome
-                    if progress:
-                        progress.finished(rendered.outcome)
+        for outcome in _run(todo, out_dir, stamps, jobs=jobs, scheduler=scheduler, build_date=build_date):
+            outcomes[outcome.name] = outcome
+            if progress:
+                progress.finished(outcome)
         listed = instances if index is None else index
         if instances and not stamps.index_up_to_date(listed):
             _write_index(listed, out_dir, stamps, build_date)
     return [outcomes[i.name] for i in instances]
+
+
+def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | None, scheduler: str | None,
+         build_date: str) -> Iterator[Outcome]:
+    """Render ``todo``, longest first (as last built), writing each report as it comes back."""
+    if not todo:
+        return
+    by_name = {i.name: i for i in todo}
+    longest_first = sorted(todo, key=lambda i: -(stamps.seconds(i.name) or float("inf")))
+    with _pool(jobs, scheduler, out_dir, longest_first) as pool:
+        for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
+            _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
+            yield rendered.outcome
 
 
 def clean_reports(instances: list[Instance], out_dir: Path = REPORTS) -> int:

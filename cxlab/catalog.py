@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import papermill
 import yaml
+
+if TYPE_CHECKING:  # imported where used, so a no-op build starts fast
+    import pandas as pd
 
 __all__ = [
     "NOTEBOOKS",
@@ -64,6 +65,8 @@ def slug(text: str, *, limit: int = 60) -> str:
 
 @cache
 def _inspect(path: Path, mtime_ns: int) -> dict[str, dict[str, Any]]:
+    import papermill
+
     return {name: dict(spec) for name, spec in papermill.inspect_notebook(str(path)).items()}
 
 
@@ -143,7 +146,7 @@ def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], da
         columns = [rule["column"]] if isinstance(rule["column"], str) else list(rule["column"])
         hit = table[columns].eq(value).any(axis=1)
         if not hit.any():
-            allowed = sorted(set(pd.unique(table[columns].to_numpy().ravel())), key=str)
+            allowed = sorted(set(table[columns].to_numpy().ravel()), key=str)
             narrowed = "".join(f", {k} = {values[k]!r}" for k in rule.get("within", earlier) if k in matched)
             problems.append(f"parameter {key!r} = {value!r} is not in {rule['data']} ({'/'.join(columns)}"
                             f"{narrowed}); allowed: {', '.join(map(str, allowed))}")

@@ -42,8 +42,18 @@ def _positive(text: str) -> int:
     return value
 
 
+def _dry_run(instances: list, out_dir: Path, force: bool, console: Console) -> int:
+    from cxlab.build import plan
+
+    todo = [s for s in plan(instances, out_dir, force=force) if not s.up_to_date]
+    for status in todo:
+        console.print(f"would build {status.instance.name}: {', '.join(status.reasons)}", markup=False)
+    console.print(f"{len(instances) - len(todo)} up to date, {len(todo)} to build in {out_dir}.", markup=False)
+    return 0
+
+
 def _build(args: argparse.Namespace, console: Console) -> int:
-    from cxlab.build import build, plan
+    from cxlab.build import build
     from cxlab.progress import BuildProgress, describe, summary
 
     started = time.perf_counter()
@@ -53,11 +63,7 @@ def _build(args: argparse.Namespace, console: Console) -> int:
         return 2
     out_dir = _out(args)
     if args.dry_run:
-        todo = [s for s in plan(instances, out_dir, force=args.force) if not s.up_to_date]
-        for status in todo:
-            console.print(f"would build {status.instance.name}: {', '.join(status.reasons)}", markup=False)
-        console.print(f"{len(instances) - len(todo)} up to date, {len(todo)} to build in {out_dir}.", markup=False)
-        return 0
+        return _dry_run(instances, out_dir, args.force, console)
     with BuildProgress(console) as progress:
         try:
             outcomes = build(instances, out_dir, jobs=args.jobs, force=args.force, scheduler=args.scheduler,

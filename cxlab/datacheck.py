@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cxlab import registry
 from cxlab.errors import DataError, Problem
-from cxlab.loaders import load_source
+
+if TYPE_CHECKING:  # loaded when a check runs, so the cxlab command starts fast
+    import pandas as pd
 
 __all__ = ["CheckResult", "add_data_commands", "check", "describe"]
 
@@ -50,6 +50,8 @@ def check(target: str, *, mapping: Path | None = None) -> CheckResult:
     """
     source = registry.mapping_source(Path(target), mapping) if mapping else registry.source(target)
     try:
+        from cxlab.loaders import load_source
+
         return CheckResult(source, table=load_source(source))
     except DataError as err:
         return CheckResult(source, problems=err.problems)

@@ -25,7 +25,9 @@ from typing import Any
 
 from cxlab.catalog import Instance
 from cxlab.kernels import KernelFactory
-from cxlab.render import Outcome, Rendered, render
+from cxlab.outputs import Outcome, Rendered
+from cxlab.render import render
+from cxlab.uptodate import digest, environment
 
 __all__ = ["LocalPool", "DaskPool", "default_jobs", "render_here"]
 
@@ -44,30 +46,48 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def _factory(log: Path | None = None) -> KernelFactory:
+def _factory(preload: Iterable[str] = (), log: Path | None = None) -> KernelFactory:
     """This process's kernel factory, started on first use and closed when the process exits."""
     global _FACTORY
     with _FACTORY_LOCK:
         if _FACTORY is None:
-            _FACTORY = KernelFactory(log=log)
+            _FACTORY = KernelFactory(preload=preload, log=log)
             atexit.register(_FACTORY.close)
         return _FACTORY
 
 
-def _warm() -> None:
-    """Start this worker's kernel template now, so that it imports while the build plans."""
-    _factory()
+#: The cxlab source and installed packages this process started with (its imported code).
+_STARTED_WITH = digest(environment())
 
 
-def render_here(instance: Instance, build_date: str, commit: str | None) -> Rendered:
-    """Render ``instance`` in this process with its kernel factory (runs on a worker)."""
+def _warm(preload: tuple[str, ...]) -> None:
+    """Start this worker's kernel template now, so that it imports while reports are submitted."""
+    _factory(preload)
+
+
+def render_here(instance: Instance, build_date: str, commit: str | None, expected: str | None = None) -> Rendered:
+    """Render ``instance`` in this process with its kernel factory (runs on a worker).
+
+    ``expected`` is the build's digest of :func:`~cxlab.uptodate.environment`: a long-lived
+    worker that imported other code refuses the report rather than build it with that code.
+
+    Examples
+    --------
+    >>> from cxlab.catalog import NOTEBOOKS
+    >>> report = Instance("demo", NOTEBOOKS / "sector_gap.ipynb", "Demo", "Gaps")
+    >>> render_here(report, "today", None, expected="other code").outcome.error
+    'this worker runs other cxlab code or packages than the build: restart the workers'
+    """
+    if expected is not None and expected != _STARTED_WITH:
+        error = "this worker runs other cxlab code or packages than the build: restart the workers"
+        return Rendered(Outcome(instance.name, "failed", 0.0, error=error))
     return render(instance, build_date=build_date, commit=commit, kernels=_factory())
 
 
-def _start_local_worker(stop: Any, log: Path | None) -> None:
+def _start_local_worker(stop: Any, preload: tuple[str, ...], log: Path | None) -> None:
     """Initializer of a local worker: warm kernels now; stop when told or when the build dies."""
     os.setpgid(0, 0)  # a terminal's Ctrl-C reaches the build alone, which stops the workers
-    factory, parent = _factory(log), os.getppid()
+    factory, parent = _factory(preload, log), os.getppid()
 
     def watch() -> None:
         while not stop.wait(0.5) and os.getppid() == parent:
@@ -104,6 +124,8 @@ class _Pool(ABC):
 class LocalPool(_Pool):
     """``jobs`` local worker processes, each forking its kernels from its own warm template.
 
+    The templates import ``preload`` (the modules the notebooks import) before the first report.
+
     Examples
     --------
     >>> from cxlab.catalog import NOTEBOOKS
@@ -113,11 +135,11 @@ class LocalPool(_Pool):
     ['failed']
     """
 
-    def __init__(self, jobs: int, *, log: Path | None = None) -> None:
+    def __init__(self, jobs: int, *, preload: tuple[str, ...] = (), log: Path | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self._stop = context.Event()
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_local_worker,
-                                         initargs=(self._stop, log))
+                                         initargs=(self._stop, preload, log))
 
     def map(self, instances: Iterable[Instance], *, build_date: str, commit: str | None) -> Iterator[Rendered]:
         """Render every instance, in the given order; yields each result as it is ready."""
@@ -139,24 +161,26 @@ class DaskPool(_Pool):
     """The workers of the Dask cluster at ``address`` (``tcp://host:8786``).
 
     Workers need the same environment and the project and its data at the same paths as the
-    build (a shared file system); ``CXLAB_DATA``, if used, must be set on the workers.
+    build (a shared file system); ``CXLAB_DATA``, if used, must be set on the workers. A worker
+    keeps its warm kernel template from one build to the next, so restart the workers after a
+    change to cxlab or the installed packages (a worker that runs other code refuses reports).
     """
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, preload: tuple[str, ...] = ()) -> None:
         from distributed import Client
 
         self._client = Client(address, set_as_default=False)
-        self._client.run(_warm)
+        self._client.run(_warm, preload)
         self._futures: list[Any] = []
 
     def map(self, instances: Iterable[Instance], *, build_date: str, commit: str | None) -> Iterator[Rendered]:
         """Render every instance, in the given order; yields each result as it is ready."""
         from distributed import as_completed as completed
 
-        ordered = list(instances)
+        ordered, expected = list(instances), digest(environment())
         token = uuid.uuid4().hex[:8]
         futures = {
-            self._client.submit(render_here, i, build_date, commit, key=f"cxlab-{i.name}-{token}",
+            self._client.submit(render_here, i, build_date, commit, expected, key=f"cxlab-{i.name}-{token}",
                                 pure=False, priority=len(ordered) - n): i
             for n, i in enumerate(ordered)
         }

@@ -2,11 +2,12 @@
 
 A kernel start and the imports of pandas, seaborn, pingouin and cxlab take about three seconds of
 a small report's time. A :class:`KernelFactory` starts one *template* process that makes those
-imports once and then waits; for every report it forks a new process from the template, and that
-process becomes an ordinary ipykernel kernel (IPC sockets, heartbeat, interrupts). The template
-never runs a cell, so every kernel starts from the same state, and a kernel runs exactly one
-notebook before it is stopped: nothing passes from one report to the next. The factory keeps one
-kernel forked ahead, so the next report's kernel starts while the current report runs.
+imports once, with every module the notebooks to run import (:func:`notebook_imports`), and
+waits; for every report it forks a new process from the template, and that process becomes an
+ordinary ipykernel kernel (IPC sockets, heartbeat, interrupts). The template never runs a cell,
+so every kernel starts from the same state, and a kernel runs exactly one notebook before it is
+stopped: nothing passes from one report to the next. The factory keeps one kernel forked ahead,
+so the next report's kernel starts while the current report runs.
 
 The template and its kernels form their own process group: a terminal's Ctrl-C does not reach
 them (the build stops them), and when the factory's process dies, however it dies, the template
@@ -15,10 +16,10 @@ reads end-of-file, and it and every kernel it forked are killed together.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import os
-import pkgutil
 import secrets
 import shutil
 import signal
@@ -27,15 +28,16 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import write_connection_file
 
-__all__ = ["PRELOAD", "ForkedKernel", "KernelFactory"]
+__all__ = ["PRELOAD", "ForkedKernel", "KernelFactory", "notebook_imports"]
 
-#: What the template imports before it forks, and then every module of cxlab.
+#: What the template always imports before it forks (the notebooks' own imports come after).
 PRELOAD = ("ipykernel.ipkernel", "pandas", "seaborn", "pingouin", "cxlab")
 
 #: The matplotlib backend an ipykernel kernel selects; set before matplotlib is imported.
@@ -43,6 +45,34 @@ _INLINE = "module://matplotlib_inline.backend_inline"
 
 #: One thread per kernel for BLAS and OpenMP: the build runs reports side by side instead.
 _THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def notebook_imports(paths: Iterable[Path]) -> tuple[str, ...]:
+    """The modules the code cells of these notebooks import at their top level.
+
+    ``from package import name`` gives ``package`` and ``package.name`` (the name may be a
+    module); a cell that is not plain Python (a magic, say) is skipped.
+
+    Examples
+    --------
+    >>> from cxlab.catalog import NOTEBOOKS
+    >>> found = notebook_imports([NOTEBOOKS / "sector_gap.ipynb"])
+    >>> "cxlab.analyses.sector_gap" in found, "typing.Optional" in found
+    (True, True)
+    """
+    cells = [cell for path in set(paths) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    found: set[str] = set()
+    for cell in (c for c in cells if c["cell_type"] == "code"):
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.update([node.module, *(f"{node.module}.{alias.name}" for alias in node.names)])
+    return tuple(sorted(found))
 
 
 class ForkedKernel:
@@ -68,12 +98,12 @@ class ForkedKernel:
         return kc
 
     def is_alive(self) -> bool:
-        """Whether the kernel's process still exists."""
+        """Whether the kernel's process still runs (a killed one waiting to be reaped does not)."""
         try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except FileNotFoundError:
             return False
-        return True
+        return stat.rpartition(")")[2].split()[0] != "Z"
 
     def interrupt_kernel(self) -> None:
         """Interrupt the running cell, as a notebook's stop button does."""
@@ -86,14 +116,19 @@ class ForkedKernel:
             kc.stop_channels()
         if self.is_alive():
             os.kill(self.pid, signal.SIGKILL)
-        deadline = time.monotonic() + 5
-        while self.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self.wait(5)
         self.cleanup_resources()
+
+    def wait(self, seconds: float) -> None:
+        """Wait up to ``seconds`` for the kernel's process to end and be reaped."""
+        deadline = time.monotonic() + seconds
+        while Path(f"/proc/{self.pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def cleanup_resources(self, restart: bool = False) -> None:
         """Remove the kernel's connection file and socket files."""
-        for path in self.connection_file.parent.glob(f"{self.connection_file.stem}*"):
+        sockets = self.connection_file.parent.glob(f"{self.connection_file.stem}-*")
+        for path in [self.connection_file, *sockets]:
             path.unlink(missing_ok=True)
 
 
@@ -102,6 +137,8 @@ class KernelFactory:
 
     Parameters
     ----------
+    preload : iterable of str
+        Modules the template imports after :data:`PRELOAD` (see :func:`notebook_imports`).
     log : Path, optional
         File that receives the kernels' own log lines (default: discarded), so that messages
         such as a kernel's shutdown notice stay out of the build's progress output.
@@ -119,16 +156,16 @@ class KernelFactory:
     False
     """
 
-    def __init__(self, *, log: Path | None = None, ahead: bool = True) -> None:
+    def __init__(self, *, preload: Iterable[str] = (), log: Path | None = None, ahead: bool = True) -> None:
         self._sockets = Path(tempfile.mkdtemp(prefix="cxlab-kernels-"))
         self._ahead = ahead
         self._spare: ForkedKernel | None = None
+        self._forked: list[ForkedKernel] = []
         self._lock = threading.Lock()
-        self._count = 0
         with open(log, "a", encoding="utf-8") if log else open(os.devnull, "w") as stderr:
             self._template = subprocess.Popen(
-                [sys.executable, "-m", "cxlab.kernels"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=stderr, text=True, process_group=0,
+                [sys.executable, "-m", "cxlab.kernels", str(self._sockets), *PRELOAD, *preload],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, process_group=0,
                 env=_template_env(),
             )
 
@@ -141,7 +178,7 @@ class KernelFactory:
         """A new kernel whose working folder is ``cwd``; the caller shuts it down after use."""
         with self._lock:
             spare, self._spare = self._spare, None
-            if spare is None or spare.cwd != cwd:
+            if spare is None or spare.cwd != cwd or not spare.is_alive():
                 if spare is not None:
                     spare.shutdown_kernel()
                 spare = self._fork(cwd)
@@ -150,11 +187,11 @@ class KernelFactory:
             return spare
 
     def _fork(self, cwd: Path) -> ForkedKernel:
-        self._count += 1
-        connection_file = self._sockets / f"kernel-{self._count}.json"
+        self._forked = [k for k in self._forked if k.is_alive()]
+        name = f"kernel-{secrets.token_hex(4)}"
+        connection_file = self._sockets / f"{name}.json"
         write_connection_file(
-            str(connection_file), ip=str(self._sockets / f"kernel-{self._count}"),
-            key=secrets.token_hex(16).encode(), transport="ipc",
+            str(connection_file), ip=str(self._sockets / name), key=secrets.token_hex(16).encode(), transport="ipc",
         )
         assert self._template.stdin is not None and self._template.stdout is not None
         self._template.stdin.write(json.dumps({"connection_file": str(connection_file), "cwd": str(cwd)}) + "\n")
@@ -162,7 +199,8 @@ class KernelFactory:
         reply = self._template.stdout.readline()
         if not reply:
             raise RuntimeError(f"the kernel template exited with code {self._template.wait()}")
-        return ForkedKernel(json.loads(reply)["pid"], connection_file, cwd)
+        self._forked.append(ForkedKernel(json.loads(reply)["pid"], connection_file, cwd))
+        return self._forked[-1]
 
     def close(self) -> None:
         """Kill the template and every kernel forked from it; safe to call from any thread."""
@@ -171,6 +209,8 @@ class KernelFactory:
         except ProcessLookupError:
             pass
         self._template.wait()
+        for kernel in list(self._forked):
+            kernel.wait(5)
         for stream in (self._template.stdin, self._template.stdout):
             if stream is not None:
                 stream.close()
@@ -192,19 +232,14 @@ def _template_env() -> dict[str, str]:
 
 
 def _import(name: str) -> None:
+    """Import a module now; a name that is not a module (``from typing import Optional``) is passed over."""
     try:
         importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        if err.name != name:  # a module that is there but needs one that is not
+            print(f"cxlab.kernels: could not preload {name}: {err!r}", file=sys.stderr)
     except Exception as err:  # the notebook that needs it will show the real error
         print(f"cxlab.kernels: could not preload {name}: {err!r}", file=sys.stderr)
-
-
-def _preload() -> None:
-    """Import what every report needs, cxlab's modules included; failures are left to notebooks."""
-    for name in PRELOAD:
-        _import(name)
-    package = sys.modules.get("cxlab")
-    for info in pkgutil.walk_packages(package.__path__ if package else [], "cxlab.", onerror=_import):
-        _import(info.name)
 
 
 def _run_kernel(request: dict[str, Any]) -> None:
@@ -229,11 +264,16 @@ def _run_kernel(request: dict[str, Any]) -> None:
         os._exit(0)
 
 
-def _serve(requests: IO[str], replies: IO[str]) -> None:
-    """The template's loop: preload, then fork a kernel for each request line."""
+def _serve(sockets: Path, modules: list[str], requests: IO[str], replies: IO[str]) -> None:
+    """The template's loop: import ``modules``, then fork a kernel for each request line.
+
+    When the factory goes (end of input), the kernels' socket folder goes, and then the
+    template and every kernel it forked.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels that exit are reaped at once
-    _preload()
+    for name in modules:
+        _import(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels that exit are reaped at once (after imports)
     for line in requests:
         request = json.loads(line)
         pid = os.fork()
@@ -241,8 +281,9 @@ def _serve(requests: IO[str], replies: IO[str]) -> None:
             _run_kernel(request)
         replies.write(json.dumps({"pid": pid}) + "\n")
         replies.flush()
-    os.killpg(0, signal.SIGKILL)  # the factory has gone: so do the template and its kernels
+    shutil.rmtree(sockets, ignore_errors=True)
+    os.killpg(0, signal.SIGKILL)
 
 
 if __name__ == "__main__":  # pragma: no cover - the template process
-    _serve(sys.stdin, sys.stdout)
+    _serve(Path(sys.argv[1]), sys.argv[2:], sys.stdin, sys.stdout)

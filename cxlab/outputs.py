@@ -1,7 +1,7 @@
-"""The build's output folder: atomic writes, the state folder beside the reports, cleaning.
+"""The build's outputs: what became of each report, and how and where it is written.
 
-A report is ``<name>.html`` plus the executed ``<name>.ipynb``; the build's own state (stamps,
-lock, kernel log) lives in ``.cxlab-build/`` inside the same folder.
+A report is ``<name>.html`` plus the executed ``<name>.ipynb``, replaced atomically; the build's
+own state (stamps, lock, kernel log) lives in ``.cxlab-build/`` inside the same folder.
 """
 
 from __future__ import annotations
@@ -9,13 +9,34 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["STATE", "LOCK", "INDEX", "atomic_write", "state_dir", "report_files", "clean"]
+__all__ = ["STATE", "LOCK", "INDEX", "Outcome", "Rendered", "atomic_write", "state_dir", "report_files", "clean"]
 
 STATE = ".cxlab-build"
 LOCK = "lock"
 INDEX = "index.html"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one report: ``built``, ``up to date`` or ``failed`` (with cell and error)."""
+
+    name: str
+    status: str
+    seconds: float
+    cell: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A report's outcome and, when it was built, its page and executed notebook (JSON text)."""
+
+    outcome: Outcome
+    html: str | None = None
+    notebook: str | None = None
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cxlab.render import Outcome
+from cxlab.outputs import Outcome
 from cxlab.uptodate import Status
 
 __all__ = ["BuildProgress", "describe", "summary"]

@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
+
+if TYPE_CHECKING:  # imported where used, so a no-op build starts fast
+    import pandas as pd
 
 from cxlab.errors import DataError, Problem
 
@@ -149,6 +151,8 @@ def datasets() -> pd.DataFrame:
     """
     columns = ["name", "title", "layout", "file", "licence", "source"]
     rows = [{c: e.get(c) for c in columns} for e in registry().values()]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns).sort_values("name", ignore_index=True)
 
 

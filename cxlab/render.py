@@ -7,40 +7,20 @@ back, so a report rendered on another machine is written exactly like one render
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import nbformat
 import papermill
 
 from cxlab.catalog import Instance
 from cxlab.kernels import KernelFactory
+from cxlab.outputs import Outcome, Rendered
 from cxlab.report import export_html, provenance, strip_run_metadata
 
-__all__ = ["KERNEL", "START_TIMEOUT", "Outcome", "Rendered", "render"]
+__all__ = ["KERNEL", "START_TIMEOUT", "render"]
 
 KERNEL = "python3"
 #: Seconds a new kernel may take to answer; papermill's 60 s trips on a loaded machine.
 START_TIMEOUT = 300
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one report: ``built``, ``up to date`` or ``failed`` (with cell and error)."""
-
-    name: str
-    status: str
-    seconds: float
-    cell: int | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A report's outcome and, when it was built, its page and executed notebook (JSON text)."""
-
-    outcome: Outcome
-    html: str | None = None
-    notebook: str | None = None
 
 
 def _execute(instance: Instance, kernels: KernelFactory | None) -> nbformat.NotebookNode:

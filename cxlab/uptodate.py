@@ -31,7 +31,7 @@ from cxlab.catalog import Instance, read_catalog
 from cxlab.errors import DataError
 from cxlab.outputs import INDEX, STATE, atomic_write, report_files
 
-__all__ = ["Status", "Stamps", "digest"]
+__all__ = ["Status", "Stamps", "digest", "environment"]
 
 
 def digest(value: Any) -> str:
@@ -76,10 +76,23 @@ def _package_source() -> str:
     return digest({str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
 
 
+def environment() -> dict[str, str]:
+    """The digests of cxlab's source and of the installed distributions, as this process sees them.
+
+    Examples
+    --------
+    >>> sorted(environment())
+    ['cxlab source', 'installed packages']
+    """
+    return {"cxlab source": _package_source(), "installed packages": _installed()}
+
+
 def _installed() -> str:
     """The digest of the Python version and every distribution installed in the environment."""
-    folders = {Path(sysconfig.get_path(kind)) for kind in ("purelib", "platlib")} | set(map(Path, site.getsitepackages()))
-    found = sorted(d.name for f in folders if f.is_dir() for d in f.iterdir() if d.suffix in (".dist-info", ".egg-info"))
+    folders = {Path(sysconfig.get_path(kind)) for kind in ("purelib", "platlib")}
+    folders |= {Path(p) for p in site.getsitepackages()}
+    found = sorted(d.name for folder in folders if folder.is_dir() for d in folder.iterdir()
+                   if d.suffix in (".dist-info", ".egg-info"))
     return digest({"python": sys.version, "distributions": found})
 
 
@@ -113,7 +126,7 @@ class Stamps:
 
     @cached_property
     def _environment(self) -> dict[str, str]:
-        return {"cxlab source": _package_source(), "installed packages": _installed()}
+        return environment()
 
     def _dataset(self, name: str) -> str:
         if name not in self._data:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+import cxlab
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -18,3 +21,21 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(DATA, copy)
     monkeypatch.setenv("CXLAB_DATA", str(copy))
     return copy
+
+
+@pytest.fixture(scope="session")
+def scores() -> pd.DataFrame:
+    """The bundled published index points, loaded once (tests must not change them)."""
+    return cxlab.load("cx_benchmarks")
+
+
+@pytest.fixture(scope="session")
+def a11() -> pd.DataFrame:
+    """The bundled A-11 answer counts, loaded once."""
+    return cxlab.load("a11_hisp")
+
+
+@pytest.fixture(scope="session")
+def residents() -> pd.DataFrame:
+    """The bundled San Diego residents, loaded once."""
+    return cxlab.load("sandiego_2015")

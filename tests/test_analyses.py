@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import cxlab
 from cxlab.analyses import drivers, federal_overview, resident_groups, service_scorecard
 from cxlab.catalog import read_catalog
 
@@ -15,14 +14,6 @@ VA = dict(agency="Department of Veterans Affairs", service="Receiving outpatient
 COUNTS = [f"count_{k}" for k in range(1, 6)]
 
 
-@pytest.fixture(scope="module")
-def a11() -> pd.DataFrame:
-    return cxlab.load("a11_hisp")
-
-
-@pytest.fixture(scope="module")
-def residents() -> pd.DataFrame:
-    return cxlab.load("sandiego_2015")
 
 
 def _findings(block) -> list[str]:

@@ -15,7 +15,8 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from cxlab.kernels import KernelFactory
+from cxlab.catalog import NOTEBOOKS
+from cxlab.kernels import KernelFactory, notebook_imports
 
 PROBE = """
 import os, sys
@@ -39,7 +40,7 @@ def _run(factory: KernelFactory, folder: Path) -> tuple[list[str], int]:
 
 
 def test_every_kernel_is_a_new_process_with_the_imports_done_and_nothing_else(tmp_path):
-    factory = KernelFactory()
+    factory = KernelFactory(preload=notebook_imports([NOTEBOOKS / "sector_gap.ipynb"]))
     try:
         first, first_pid = _run(factory, tmp_path)
         second, second_pid = _run(factory, tmp_path)
@@ -105,7 +106,8 @@ def test_ctrl_c_stops_every_kernel_and_leaves_only_whole_files(slow_project: Pat
         if build.poll() is None:
             os.killpg(build.pid, signal.SIGKILL)
     assert build.returncode == 130, shown
-    assert shown.splitlines()[-1].startswith("Interrupted: 0 report(s) built and kept; no report is half-written")
+    last = shown.strip().splitlines()[-1]
+    assert last.startswith("Interrupted: 0 report(s) built and kept; no report is half-written"), shown
     assert "Traceback" not in shown and "KeyboardInterrupt" not in shown, shown
     gone, alive = psutil.wait_procs(family, timeout=10)
     assert alive == []

@@ -71,7 +71,8 @@ def test_outputs_of_a_notebook_do_not_count_but_its_source_does(notebook: Path, 
     report = _instance("gap", "cx_benchmarks", notebook)
     _built(tmp_path / "out", report)
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    code = next(c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+    code = next(c for c in nb["cells"]
+                if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
     code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["run by hand\n"]}]
     code["execution_count"] = 7
     nb["metadata"]["widgets"] = {"state": {}}
@@ -127,6 +128,7 @@ def test_force_rebuilds_what_is_up_to_date_and_a_noop_build_starts_no_kernel(
     assert [(o.name, o.status) for o in outcomes] == [("gap", "up to date"), ("residents", "up to date")]
     assert (tmp_path / "index.html").exists()  # the index was missing, so it was written
     index_written = (tmp_path / "index.html").stat().st_mtime_ns
+    monkeypatch.setattr("cxlab.build._now", lambda: "another day")  # the build date is no input
     build(reports, tmp_path)
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir() if p.is_file()} == {
         **before, "index.html": index_written}

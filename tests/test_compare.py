@@ -12,7 +12,6 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-import cxlab
 from cxlab.compare import (
     GAP_COLUMNS,
     _quiet_pingouin,
@@ -32,32 +31,32 @@ PINGOUIN_NAMES = {"p_val", "p-val", "pval", "CI95", "CI95%", "p_unc", "p_corr", 
 
 
 @pytest.fixture(scope="module")
-def a11() -> pd.DataFrame:
-    data = cxlab.load("a11_hisp")
-    return data[(data["driver"] == "satisfaction") & (data["n"] < 20_000)]
+def small_a11(a11: pd.DataFrame) -> pd.DataFrame:
+    """Satisfaction rows small enough to expand into single answers."""
+    return a11[(a11["driver"] == "satisfaction") & (a11["n"] < 20_000)]
 
 
 @pytest.fixture(scope="module")
-def sandiego() -> pd.DataFrame:
-    data = cxlab.load("sandiego_2015")
-    return data.assign(q=rescale(data["Q15_3"].astype("Float64"), scale=(1, 5)))
+def rated(residents: pd.DataFrame) -> pd.DataFrame:
+    """Residents with their overall customer-service rating (Q15_3) on 0-100 as ``q``."""
+    return residents.assign(q=rescale(residents["Q15_3"].astype("Float64"), scale=(1, 5)))
 
 
-def respondents(a11: pd.DataFrame, agency: str, period: str) -> np.ndarray:
+def respondents(small_a11: pd.DataFrame, agency: str, period: str) -> np.ndarray:
     """The expanded answers of one agency in one period, on 0-100."""
-    counts = a11.loc[(a11["agency_abbr"] == agency) & (a11["period"] == period), COUNTS].sum()
+    counts = small_a11.loc[(small_a11["agency_abbr"] == agency) & (small_a11["period"] == period), COUNTS].sum()
     return (np.repeat(np.arange(5.0), counts.to_numpy(dtype=np.int64))) * 25
 
 
-def test_welch_gaps_from_counts_match_scipy_and_pingouin_on_respondents(a11):
-    table = summarize_counts(a11, counts=COUNTS, by=["period", "agency_abbr"])
+def test_welch_gaps_from_counts_match_scipy_and_pingouin_on_respondents(small_a11):
+    table = summarize_counts(small_a11, counts=COUNTS, by=["period", "agency_abbr"])
     result = gaps(table, versus="agency_abbr", reference="DOC")
     assert list(result.columns) == ["period", "measure"] + GAP_COLUMNS
     tested = result[result["has_interval"]]
     assert len(tested) > 50
     for _, row in tested.sample(12, random_state=1).iterrows():
-        x = respondents(a11, row["group_a"], row["period"])
-        y = respondents(a11, "DOC", row["period"])
+        x = respondents(small_a11, row["group_a"], row["period"])
+        y = respondents(small_a11, "DOC", row["period"])
         ref = stats.ttest_ind(x, y, equal_var=False)
         ci = ref.confidence_interval(0.95)
         assert row["diff"] == pytest.approx(x.mean() - y.mean(), rel=1e-10)
@@ -69,14 +68,14 @@ def test_welch_gaps_from_counts_match_scipy_and_pingouin_on_respondents(a11):
                                                 rel=1e-8)
 
 
-def test_all_pairs_of_districts_match_scipy(sandiego):
-    table = summarize(sandiego, value="Q15_3", by=["district"])
+def test_all_pairs_of_districts_match_scipy(rated):
+    table = summarize(rated, value="Q15_3", by=["district"])
     result = gaps(table, versus="district")
     assert len(result) == 9 * 8 / 2
     assert (result["group_a"] < result["group_b"]).all()
     row = result[(result["group_a"] == "3") & (result["group_b"] == "7")].iloc[0]
-    x = sandiego.loc[sandiego["district"] == "3", "q"].dropna().to_numpy(float)
-    y = sandiego.loc[sandiego["district"] == "7", "q"].dropna().to_numpy(float)
+    x = rated.loc[rated["district"] == "3", "q"].dropna().to_numpy(float)
+    y = rated.loc[rated["district"] == "7", "q"].dropna().to_numpy(float)
     ci = stats.ttest_ind(x, y, equal_var=False).confidence_interval()
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((ci.low, ci.high))
 
@@ -98,8 +97,7 @@ def test_gap_notes_explain_every_missing_interval():
     assert missing["diff"].isna().all()
 
 
-def test_published_points_give_a_difference_without_interval():
-    scores = cxlab.load("cx_benchmarks")
+def test_published_points_give_a_difference_without_interval(scores: pd.DataFrame):
     forrester = scores[scores["index"] == "Forrester CX Index"]
     table = summarize_points(forrester, by=["period", "series"])
     result = gaps(table, versus="series", reference="private_sector")
@@ -111,14 +109,14 @@ def test_published_points_give_a_difference_without_interval():
     assert not result["has_interval"].any()
 
 
-def test_change_of_a_gap_against_two_separate_scipy_tests(a11):
-    table = summarize_counts(a11, counts=COUNTS, by=["period", "agency_abbr"])
+def test_change_of_a_gap_against_two_separate_scipy_tests(small_a11):
+    table = summarize_counts(small_a11, counts=COUNTS, by=["period", "agency_abbr"])
     result = gaps(table, versus="agency_abbr", reference="DOC")
     change = gap_change(result, start="FY2021-Q3", end="FY2022-Q3")
     row = change.set_index("group_a").loc["VA"]
     parts = []
     for period in ("FY2021-Q3", "FY2022-Q3"):
-        ref = stats.ttest_ind(respondents(a11, "VA", period), respondents(a11, "DOC", period),
+        ref = stats.ttest_ind(respondents(small_a11, "VA", period), respondents(small_a11, "DOC", period),
                               equal_var=False)
         diff = ref.statistic * (ref.confidence_interval().high - ref.confidence_interval().low) / (
             2 * stats.t.ppf(0.975, ref.df))
@@ -133,8 +131,7 @@ def test_change_of_a_gap_against_two_separate_scipy_tests(a11):
     assert (no_start["note"].str.len() > 0).all()
 
 
-def test_trend_matches_scipy_theil_sen_and_statsmodels_ols():
-    scores = cxlab.load("cx_benchmarks")
+def test_trend_matches_scipy_theil_sen_and_statsmodels_ols(scores: pd.DataFrame):
     fed = scores[(scores["index"] == "ACSI") & (scores["series"] == "federal_government")]
     result = trend(fed, value="score", time="time").iloc[0]
     ts = stats.theilslopes(fed["score"], fed["time"], alpha=0.95)
@@ -149,8 +146,7 @@ def test_trend_matches_scipy_theil_sen_and_statsmodels_ols():
     assert result["p_value"] == pytest.approx(ols.pvalues[1])
 
 
-def test_no_trend_is_claimed_from_too_few_points():
-    scores = cxlab.load("cx_benchmarks")
+def test_no_trend_is_claimed_from_too_few_points(scores: pd.DataFrame):
     result = trend(scores, value="score", time="time", by=["index", "series"])
     private = result[result["series"] == "private_sector"]
     assert not private["trend_estimated"].any() and private["slope"].isna().all()
@@ -161,8 +157,8 @@ def test_no_trend_is_claimed_from_too_few_points():
     assert "same time" in same_time.loc[0, "note"]
 
 
-def test_welch_anova_and_games_howell_match_pingouin(sandiego):
-    data = sandiego[["district", "q"]].dropna().astype({"q": float})
+def test_welch_anova_and_games_howell_match_pingouin(rated):
+    data = rated[["district", "q"]].dropna().astype({"q": float})
     anova = welch_anova(data, value="q", between="district").iloc[0]
     direct = pg.welch_anova(data=data, dv="q", between="district").iloc[0]
     assert anova["f"] == pytest.approx(direct["F"])
@@ -176,8 +172,8 @@ def test_welch_anova_and_games_howell_match_pingouin(sandiego):
     assert np.allclose(pairs["hedges_g"], direct["hedges"])
 
 
-def test_group_tests_leave_out_small_groups_and_say_so(sandiego):
-    data = sandiego[["district", "q"]].dropna()
+def test_group_tests_leave_out_small_groups_and_say_so(rated):
+    data = rated[["district", "q"]].dropna()
     data = pd.concat([data[data["district"] != "9"], data[data["district"] == "9"].head(5)])
     anova = welch_anova(data, value="q", between="district").iloc[0]
     assert anova["k_groups"] == 8 and "['9']" in anova["note"]
@@ -187,8 +183,8 @@ def test_group_tests_leave_out_small_groups_and_say_so(sandiego):
     assert "zero variance" in games_howell(flat, value="q", between="g").loc[0, "note"]
 
 
-def test_benjamini_hochberg_matches_statsmodels(sandiego):
-    table = gaps(summarize(sandiego, value=["Q15_3", "Q2_6"], by=["district"]),
+def test_benjamini_hochberg_matches_statsmodels(rated):
+    table = gaps(summarize(rated, value=["Q15_3", "Q2_6"], by=["district"]),
                  versus="district")
     table.loc[3, "p_value"] = np.nan
     result = adjust_fdr(table, by=["measure"])
@@ -200,26 +196,26 @@ def test_benjamini_hochberg_matches_statsmodels(sandiego):
     assert np.isnan(result.loc[3, "p_adjusted"]) and not result.loc[3, "significant"]
 
 
-def test_mann_whitney_matches_scipy(sandiego):
-    result = mann_whitney(sandiego, value="Q15_3", between="district", groups=("1", "5")).iloc[0]
-    x = sandiego.loc[sandiego["district"] == "1", "Q15_3"].dropna().to_numpy(float)
-    y = sandiego.loc[sandiego["district"] == "5", "Q15_3"].dropna().to_numpy(float)
+def test_mann_whitney_matches_scipy(rated):
+    result = mann_whitney(rated, value="Q15_3", between="district", groups=("1", "5")).iloc[0]
+    x = rated.loc[rated["district"] == "1", "Q15_3"].dropna().to_numpy(float)
+    y = rated.loc[rated["district"] == "5", "Q15_3"].dropna().to_numpy(float)
     ref = stats.mannwhitneyu(x, y, alternative="two-sided")
     assert result["u"] == ref.statistic and result["p_value"] == pytest.approx(ref.pvalue)
     assert result["rank_biserial"] == pytest.approx(2 * ref.statistic / (len(x) * len(y)) - 1)
     assert result["median_a"] == np.median(x)
-    small = mann_whitney(sandiego.head(30), value="Q15_3", between="district", groups=("1", "5"))
+    small = mann_whitney(rated.head(30), value="Q15_3", between="district", groups=("1", "5"))
     assert small.loc[0, "note"].startswith("suppressed") and np.isnan(small.loc[0, "u"])
 
 
-def test_no_dependency_column_names_leak(sandiego):
-    data = sandiego[["district", "q"]].dropna()
+def test_no_dependency_column_names_leak(rated):
+    data = rated[["district", "q"]].dropna()
     tables = [
         welch_anova(data, value="q", between="district"),
         games_howell(data, value="q", between="district"),
         mann_whitney(data, value="q", between="district", groups=("1", "2")),
         trend(pd.DataFrame({"time": np.arange(6.0), "diff": np.arange(6.0) ** 2})),
-        gaps(summarize(sandiego, value="Q15_3", by=["district"]), versus="district"),
+        gaps(summarize(rated, value="Q15_3", by=["district"]), versus="district"),
     ]
     for table in tables:
         assert not PINGOUIN_NAMES & set(table.columns), table.columns
@@ -253,8 +249,8 @@ def test_weighted_gaps_use_the_design_effect():
     assert ne_a < 200 and ne_b < 200
 
 
-def test_trend_of_a_gap_series_from_the_a11_counts(a11):
-    table = summarize_counts(a11, counts=COUNTS, by=["period", "time", "agency_abbr"])
+def test_trend_of_a_gap_series_from_the_a11_counts(small_a11):
+    table = summarize_counts(small_a11, counts=COUNTS, by=["period", "time", "agency_abbr"])
     series = gaps(table, versus="agency_abbr", reference="DOC")
     result = trend(series, value="diff", time="time", by=["group_a"]).set_index("group_a")
     va = series[series["group_a"] == "VA"].dropna(subset=["diff"])

@@ -11,17 +11,12 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-import cxlab
 from cxlab.drivers import cronbach_alpha, importance, quadrant
 
 EMPLOYEE = ["Q15_2", "Q15_3", "Q15_4"]  # City employees: knowledge, overall service, responsiveness
 COMMUNICATION = ["Q13_1", "Q13_2", "Q13_3", "Q13_4"]  # access, information, outreach, website
 OUTCOME = "Q2_6"  # quality of services provided by the City
 
-
-@pytest.fixture(scope="module")
-def sandiego() -> pd.DataFrame:
-    return cxlab.load("sandiego_2015")
 
 
 def hand_alpha(items: pd.DataFrame) -> float:
@@ -34,15 +29,15 @@ def r_squared(x: np.ndarray, y: np.ndarray) -> float:
     return sm.OLS(y, sm.add_constant(x)).fit().rsquared
 
 
-def test_alpha_of_the_employee_items_by_hand(sandiego):
-    result = cronbach_alpha(sandiego, items=EMPLOYEE).iloc[0]
-    assert result["alpha"] == pytest.approx(hand_alpha(sandiego[EMPLOYEE]))
-    assert result["n"] == len(sandiego[EMPLOYEE].dropna())
+def test_alpha_of_the_employee_items_by_hand(residents):
+    result = cronbach_alpha(residents, items=EMPLOYEE).iloc[0]
+    assert result["alpha"] == pytest.approx(hand_alpha(residents[EMPLOYEE]))
+    assert result["n"] == len(residents[EMPLOYEE].dropna())
     assert result["ci_low"] < result["alpha"] < result["ci_high"]
-    by_district = cronbach_alpha(sandiego, items=EMPLOYEE, by=["district"])
+    by_district = cronbach_alpha(residents, items=EMPLOYEE, by=["district"])
     assert len(by_district) == 9
     for _, row in by_district.iterrows():
-        rows = sandiego.loc[sandiego["district"] == row["district"], EMPLOYEE]
+        rows = residents.loc[residents["district"] == row["district"], EMPLOYEE]
         assert row["alpha"] == pytest.approx(hand_alpha(rows))
 
 
@@ -57,9 +52,9 @@ def test_alpha_of_awkward_cells_says_why():
         cronbach_alpha(flat, items=["a"])
 
 
-def test_relative_weights_add_up_to_the_ols_r_squared(sandiego):
-    result = importance(sandiego, outcome=OUTCOME, items=COMMUNICATION, n_boot=100)
-    complete = sandiego[COMMUNICATION + [OUTCOME]].dropna().to_numpy(float)
+def test_relative_weights_add_up_to_the_ols_r_squared(residents):
+    result = importance(residents, outcome=OUTCOME, items=COMMUNICATION, n_boot=100)
+    complete = residents[COMMUNICATION + [OUTCOME]].dropna().to_numpy(float)
     r2 = r_squared(complete[:, :-1], complete[:, -1])
     assert result["r2"].iloc[0] == pytest.approx(r2)
     assert result["importance"].sum() == pytest.approx(100)
@@ -74,10 +69,10 @@ def test_relative_weights_add_up_to_the_ols_r_squared(sandiego):
             & (result["spearman"] <= result["spearman_ci_high"])).all()
 
 
-def test_shapley_shares_match_a_hand_enumeration_of_subsets(sandiego):
-    result = importance(sandiego, outcome=OUTCOME, items=COMMUNICATION, method="shapley",
+def test_shapley_shares_match_a_hand_enumeration_of_subsets(residents):
+    result = importance(residents, outcome=OUTCOME, items=COMMUNICATION, method="shapley",
                         n_boot=50)
-    complete = sandiego[COMMUNICATION + [OUTCOME]].dropna().to_numpy(float)
+    complete = residents[COMMUNICATION + [OUTCOME]].dropna().to_numpy(float)
     x, y, k = complete[:, :-1], complete[:, -1], len(COMMUNICATION)
 
     def fit(subset: tuple[int, ...]) -> float:
@@ -92,14 +87,14 @@ def test_shapley_shares_match_a_hand_enumeration_of_subsets(sandiego):
                 shapley[j] += weight * (fit(tuple(sorted(subset + (j,)))) - fit(subset))
     assert np.allclose(result["importance"], shapley / shapley.sum() * 100)
     assert result["r2"].iloc[0] == pytest.approx(shapley.sum())
-    weights = importance(sandiego, outcome=OUTCOME, items=COMMUNICATION, n_boot=50)
+    weights = importance(residents, outcome=OUTCOME, items=COMMUNICATION, n_boot=50)
     assert np.allclose(weights["importance"], result["importance"], atol=3)  # close, not equal
 
 
-def test_bootstrap_is_reproducible_with_its_seed(sandiego):
-    first = importance(sandiego, outcome=OUTCOME, items=EMPLOYEE, n_boot=60, seed=7)
-    again = importance(sandiego, outcome=OUTCOME, items=EMPLOYEE, n_boot=60, seed=7)
-    other = importance(sandiego, outcome=OUTCOME, items=EMPLOYEE, n_boot=60, seed=8)
+def test_bootstrap_is_reproducible_with_its_seed(residents):
+    first = importance(residents, outcome=OUTCOME, items=EMPLOYEE, n_boot=60, seed=7)
+    again = importance(residents, outcome=OUTCOME, items=EMPLOYEE, n_boot=60, seed=7)
+    other = importance(residents, outcome=OUTCOME, items=EMPLOYEE, n_boot=60, seed=8)
     pd.testing.assert_frame_equal(first, again)
     assert not np.allclose(first["importance_ci_low"], other["importance_ci_low"])
 

@@ -22,14 +22,6 @@ COUNTS = [f"count_{i}" for i in range(1, 6)]
 ESTIMATES = ["mean_original", "mean", "sd", "se", "ci_low", "ci_high"]
 
 
-@pytest.fixture(scope="module")
-def a11() -> pd.DataFrame:
-    return cxlab.load("a11_hisp")
-
-
-@pytest.fixture(scope="module")
-def sandiego() -> pd.DataFrame:
-    return cxlab.load("sandiego_2015")
 
 
 def expand(counts: np.ndarray) -> np.ndarray:
@@ -70,11 +62,11 @@ def test_a11_means_agree_with_the_means_the_agencies_reported(a11):
     assert (merged["mean_original"] - merged["reported_mean"]).abs().max() <= 0.005 + 1e-9
 
 
-def test_respondent_summary_matches_pandas_and_scipy_by_district(sandiego):
-    table = summarize(sandiego, value=["Q15_3", "Q2_6"], by=["district"])
+def test_respondent_summary_matches_pandas_and_scipy_by_district(residents):
+    table = summarize(residents, value=["Q15_3", "Q2_6"], by=["district"])
     assert set(table["measure"]) == {"Q15_3", "Q2_6"}
     for (district, item), cell in table.set_index(["district", "measure"]).iterrows():
-        x = sandiego.loc[sandiego["district"] == district, item].dropna().to_numpy(float)
+        x = residents.loc[residents["district"] == district, item].dropna().to_numpy(float)
         x100 = (x - 1) / 4 * 100
         assert cell["n"] == len(x)
         assert cell["mean"] == pytest.approx(x100.mean())
@@ -83,9 +75,9 @@ def test_respondent_summary_matches_pandas_and_scipy_by_district(sandiego):
         assert cell["ci_low"] == pytest.approx(low)
 
 
-def test_unit_weights_reproduce_the_unweighted_summary(sandiego):
-    plain = summarize(sandiego, value="Q15_3", by=["district"])
-    weighted = summarize(sandiego.assign(w=1.0), value="Q15_3", by=["district"], weight="w")
+def test_unit_weights_reproduce_the_unweighted_summary(residents):
+    plain = summarize(residents, value="Q15_3", by=["district"])
+    weighted = summarize(residents.assign(w=1.0), value="Q15_3", by=["district"], weight="w")
     assert (weighted["basis"] == "weighted respondents").all()
     pd.testing.assert_frame_equal(plain.drop(columns="basis"), weighted.drop(columns="basis"))
 
@@ -118,8 +110,8 @@ def test_published_points_in_one_cell_are_refused():
         summarize_points(pts, by=["series"])
 
 
-def test_small_cells_are_suppressed_and_say_so(sandiego):
-    few = sandiego[sandiego["district"].isin([1, 2])].groupby("district").head(8)
+def test_small_cells_are_suppressed_and_say_so(residents):
+    few = residents[residents["district"].isin([1, 2])].groupby("district").head(8)
     table = summarize(few, value="Q15_3", by=["district"])
     assert table["suppressed"].all()
     assert table[ESTIMATES].isna().all().all()
@@ -151,9 +143,9 @@ def test_missing_codes_are_never_scores():
         summarize(pd.DataFrame({"q": [1, 5, 9]}), value="q")
 
 
-def test_top_box_wilson_interval_by_hand(sandiego):
-    table = top_box(sandiego, value="Q15_3")
-    x = sandiego["Q15_3"].dropna().to_numpy(float)
+def test_top_box_wilson_interval_by_hand(residents):
+    table = top_box(residents, value="Q15_3")
+    x = residents["Q15_3"].dropna().to_numpy(float)
     n, p, z = len(x), np.mean(x >= 4), stats.norm.ppf(0.975)
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
@@ -194,8 +186,8 @@ def test_rescale():
         rescale(1, scale=(5, 5))
 
 
-def test_suppressed_cells_claim_no_interval(sandiego):
-    table = summarize(sandiego.head(40), value="Q15_3", by=["district"])
+def test_suppressed_cells_claim_no_interval(residents):
+    table = summarize(residents.head(40), value="Q15_3", by=["district"])
     assert table["suppressed"].any()
     assert not table.loc[table["suppressed"], "has_interval"].any()
 

@@ -25,19 +25,7 @@ from cxlab.series import series_gap
 VA, OUTPATIENT = "Department of Veterans Affairs", "Receiving outpatient services"
 
 
-@pytest.fixture(scope="module")
-def scores() -> pd.DataFrame:
-    return cxlab.load("cx_benchmarks")
 
-
-@pytest.fixture(scope="module")
-def a11() -> pd.DataFrame:
-    return cxlab.load("a11_hisp")
-
-
-@pytest.fixture(scope="module")
-def residents() -> pd.DataFrame:
-    return cxlab.load("sandiego_2015")
 
 
 @pytest.fixture(scope="module")

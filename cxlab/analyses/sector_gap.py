@@ -43,7 +43,7 @@ def run(
     --------
     >>> result = run(index="Forrester CX Index", lower="federal_government", upper="private_sector",
     ...              start=2015, end=2020)
-    >>> print(result.findings.text.splitlines()[0])  # doctest: +ELLIPSIS
+    >>> print(result.findings.text.splitlines()[1])  # doctest: +ELLIPSIS
     - The US federal average score on the Forrester CX Index rose from 56.5 (2015) to 61.1 (2020)...
     """
     scores = cxlab.load("cx_benchmarks") if scores is None else scores
@@ -52,9 +52,10 @@ def run(
     low_name, up_name = (_name(p, s) for p, s in ((low, lower), (up, upper)))
     aligned, left_out = series_gap(scores, lower=lower, upper=upper, **pick)
     trend = compare.trend(aligned, value="gap", time="year", min_points=MIN_TREND_POINTS).iloc[0]
-    found = [series_change(low, name=low_name, index=index), series_change(up, name=up_name, index=index)]
-    found += gap_findings(aligned, trend, lower=low_name, upper=up_name, index=index,
-                          min_points=MIN_TREND_POINTS)
+    gap_first, *gap_rest = gap_findings(aligned, trend, lower=low_name, upper=up_name, index=index,
+                                        min_points=MIN_TREND_POINTS)
+    found = [gap_first, series_change(low, name=low_name, index=index),
+             series_change(up, name=up_name, index=index), *gap_rest]
     span = _span(start, end)
     return SectorGap(
         aligned=aligned,
