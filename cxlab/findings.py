@@ -11,6 +11,7 @@ __all__ = [
     "NO_INTERVAL",
     "change_word",
     "estimate_text",
+    "p_text",
     "fdr_note",
     "suppression_caveat",
     "series_change",
@@ -50,6 +51,19 @@ def estimate_text(row: pd.Series) -> str:
     '72.3 (95% CI 70.1 to 74.6)'
     """
     return f"{row['mean']:.1f} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
+
+
+def p_text(p: float) -> str:
+    """A p-value as a table shows it: three significant digits, ``< 0.001`` below that, ``–`` if none.
+
+    Examples
+    --------
+    >>> p_text(0.0345), p_text(2e-9), p_text(float("nan"))
+    ('0.0345', '< 0.001', '–')
+    """
+    if pd.isna(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3g}"
 
 
 def fdr_note(tests: pd.DataFrame) -> str:

@@ -11,7 +11,7 @@ from cxlab import compare, plots
 from cxlab.analyses.service_scorecard import COUNTS
 from cxlab.blocks import Block, findings_block, note_block, table_block
 from cxlab.drivers_a11 import DRIVER_LABELS, DRIVERS
-from cxlab.findings import Finding, estimate_text, fdr_note, suppression_caveat
+from cxlab.findings import Finding, estimate_text, fdr_note, p_text, suppression_caveat
 from cxlab.summary import MIN_N, summarize_counts
 
 __all__ = ["Overview", "run", "against_the_rest"]
@@ -118,7 +118,7 @@ def _standing_view(standing: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Service": standing["group"], "Answers": standing["n_a"], "Difference": standing["diff"],
         "95% CI low": standing["ci_low"], "95% CI high": standing["ci_high"],
-        "p (FDR adjusted)": standing["p_adjusted"].round(4), "Significant": flag, "Note": standing["note"],
+        "p (FDR adjusted)": standing["p_adjusted"].map(p_text), "Significant": flag, "Note": standing["note"],
     })
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import cxlab
 from cxlab import compare, plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import Finding, estimate_text, fdr_note, suppression_caveat
+from cxlab.findings import Finding, estimate_text, fdr_note, p_text, suppression_caveat
 from cxlab.summary import MIN_N, rescale, summarize
 
 __all__ = ["GROUPS", "GroupReport", "resident_group", "versus_rest", "run"]
@@ -155,7 +155,7 @@ def _versus_view(versus: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Group": versus["group"], "Answers": versus["n_a"], "Difference": versus["diff"],
         "95% CI low": versus["ci_low"], "95% CI high": versus["ci_high"], "Hedges' g": versus["hedges_g"].round(2),
-        "p (FDR adjusted)": versus["p_adjusted"].round(4), "Significant": versus["significant"].map({True: "yes", False: "no"}),
+        "p (FDR adjusted)": versus["p_adjusted"].map(p_text), "Significant": versus["significant"].map({True: "yes", False: "no"}),
         "Note": versus["note"],
     })
 
@@ -165,7 +165,7 @@ def _pairs_view(pairs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"Pair": ["none"], "Note": [pairs["note"].iloc[0] if len(pairs) else ""]})
     return pd.DataFrame({
         "Pair": pairs["group_a"] + " - " + pairs["group_b"], "Difference": pairs["diff"],
-        "Hedges' g": pairs["hedges_g"].round(2), "p (adjusted)": pairs["p_value"].round(4), "Note": pairs["note"],
+        "Hedges' g": pairs["hedges_g"].round(2), "p (adjusted)": pairs["p_value"].map(p_text), "Note": pairs["note"],
     })
 
 

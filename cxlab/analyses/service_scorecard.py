@@ -11,7 +11,7 @@ import cxlab
 from cxlab import compare, plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
 from cxlab.drivers_a11 import DRIVER_LABELS
-from cxlab.findings import Finding, change_word, estimate_text, fdr_note, suppression_caveat
+from cxlab.findings import Finding, change_word, estimate_text, fdr_note, p_text, suppression_caveat
 from cxlab.summary import MIN_N, summarize_counts
 
 __all__ = ["COUNTS", "Scorecard", "run", "select_service", "previous_quarter", "year_earlier"]
@@ -213,7 +213,7 @@ def _changes_view(changes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Driver": changes["measure"], "Compared with": changes["group_b"] + " (" + changes["comparison"] + ")",
         "Change": changes["diff"], "95% CI low": changes["ci_low"], "95% CI high": changes["ci_high"],
-        "p (FDR adjusted)": changes["p_adjusted"].round(4), "Significant": changes["significant"].map({True: "yes", False: "no"}),
+        "p (FDR adjusted)": changes["p_adjusted"].map(p_text), "Significant": changes["significant"].map({True: "yes", False: "no"}),
         "Note": changes["note"],
     })
 
