@@ -19,7 +19,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def test_bundled_files_match_the_registry_and_the_shared_originals():
-    for name, entry in registry.registry().items():
+    for name in registry.registry():
         for rel, sha in registry.dataset_files(name).items():
             data = (registry.data_dir() / rel).read_bytes()
             assert hashlib.sha256(data).hexdigest() == sha, rel
