@@ -11,8 +11,10 @@ more and re-raises ``KeyboardInterrupt``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,9 +26,24 @@ from cxlab.uptodate import Stamps, Status
 if TYPE_CHECKING:
     from cxlab.executors import DaskPool, LocalPool
 
-__all__ = ["REPORTS", "Outcome", "Progress", "atomic_write", "plan", "build_one", "build", "clean_reports"]
+__all__ = [
+    "REPORTS",
+    "BATCH_VARIABLE",
+    "Outcome",
+    "Progress",
+    "atomic_write",
+    "batch_environment",
+    "now_utc",
+    "plan",
+    "build_one",
+    "build",
+    "clean_reports",
+]
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
+
+#: Set in the environment of every kernel a build starts: notebooks then stay static (no explorer).
+BATCH_VARIABLE = "CXLAB_BATCH"
 
 
 class Progress(Protocol):
@@ -55,8 +72,41 @@ def _commit() -> str | None:
     return found.stdout.strip() or None
 
 
-def _now() -> str:
+def now_utc() -> str:
+    """The build date as the report footers show it (minutes, UTC).
+
+    Examples
+    --------
+    >>> now_utc().endswith(" UTC")
+    True
+    """
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@contextmanager
+def batch_environment() -> Iterator[None]:
+    """Mark kernels started inside the block as batch runs, then restore the environment.
+
+    A build started from a notebook in JupyterLab inherits that kernel's Jupyter session; without
+    this mark its reports would show the explorers.
+
+    Examples
+    --------
+    >>> with batch_environment():
+    ...     os.environ[BATCH_VARIABLE]
+    '1'
+    >>> BATCH_VARIABLE in os.environ
+    False
+    """
+    before = os.environ.get(BATCH_VARIABLE)
+    os.environ[BATCH_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[BATCH_VARIABLE]
+        else:
+            os.environ[BATCH_VARIABLE] = before
 
 
 def plan(instances: list[Instance], out_dir: Path = REPORTS, *, force: bool = False) -> list[Status]:
@@ -94,7 +144,8 @@ def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str
     """Run one instance in a kernel of its own (started by papermill) and write its files."""
     from cxlab.render import render
 
-    rendered = render(instance, build_date=build_date, commit=commit)
+    with batch_environment():
+        rendered = render(instance, build_date=build_date, commit=commit)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(rendered, instance, out_dir, Stamps(out_dir))
     return rendered.outcome
@@ -163,7 +214,7 @@ def build(
         if progress:
             progress.planned([s for s in statuses if not s.up_to_date], [s for s in statuses if s.up_to_date])
         outcomes = {i.name: Outcome(i.name, "up to date", 0.0) for i in instances}
-        build_date = _now()
+        build_date = now_utc()
         for outcome in _run(todo, out_dir, stamps, jobs=jobs, scheduler=scheduler, build_date=build_date):
             outcomes[outcome.name] = outcome
             if progress:
@@ -181,7 +232,7 @@ def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | Non
         return
     by_name = {i.name: i for i in todo}
     longest_first = sorted(todo, key=lambda i: -(stamps.seconds(i.name) or float("inf")))
-    with _pool(jobs, scheduler, out_dir, longest_first) as pool:
+    with batch_environment(), _pool(jobs, scheduler, out_dir, longest_first) as pool:
         for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
             _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
             yield rendered.outcome

@@ -14,11 +14,9 @@ appended (as text, so comments stay) to ``notebooks/catalog.local.yml``.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,14 +27,12 @@ import yaml
 
 from cxlab import drivers
 from cxlab.analyses.resident_groups import GROUPS, resident_group
-from cxlab.build import REPORTS, Outcome, build_one
+from cxlab.build import REPORTS, Outcome, build_one, now_utc
 from cxlab.catalog import CATALOG, Instance, read_catalog, slug
 from cxlab.drivers import _relative_weights_of
 from cxlab.summary import MIN_N, rescale
 
 __all__ = [
-    "BATCH_VARIABLE",
-    "batch_environment",
     "LOCAL_CATALOG",
     "NOT_STATED",
     "SelectionError",
@@ -50,7 +46,6 @@ __all__ = [
 ]
 
 #: Set (to anything) and explorers show nothing, even in JupyterLab: batch runs set it.
-BATCH_VARIABLE = "CXLAB_BATCH"
 #: Reports made from explorers; ``cxlab build`` reads them after ``catalog.yml``.
 LOCAL_CATALOG = CATALOG.with_name("catalog.local.yml")
 #: Group label of a resident who did not answer the grouping question.
@@ -61,32 +56,6 @@ _LOCAL_HEADER = (
     "# Same format as the reports list of catalog.yml; `cxlab build` reads both.\n"
     "reports:\n"
 )
-
-
-@contextmanager
-def batch_environment() -> Iterator[None]:
-    """Mark kernels started inside the block as batch runs, then restore the environment.
-
-    A build started from a notebook in JupyterLab inherits that kernel's Jupyter session; without
-    this mark its reports would show the explorers.
-
-    Examples
-    --------
-    >>> with batch_environment():
-    ...     os.environ[BATCH_VARIABLE]
-    '1'
-    >>> BATCH_VARIABLE in os.environ
-    False
-    """
-    before = os.environ.get(BATCH_VARIABLE)
-    os.environ[BATCH_VARIABLE] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[BATCH_VARIABLE]
-        else:
-            os.environ[BATCH_VARIABLE] = before
 
 
 class SelectionError(ValueError):
@@ -296,6 +265,4 @@ def make_report(entry: Mapping[str, Any], *, build: bool = False, catalog: Path 
     if not build:
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
-    build_date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    with batch_environment():
-        return build_one(instance, out_dir, build_date=build_date, commit=None)
+    return build_one(instance, out_dir, build_date=now_utc(), commit=None)

@@ -39,11 +39,10 @@ from cxlab.analyses import sector_gap, service_scorecard
 from cxlab.analyses.drivers import item_block
 from cxlab.analyses.resident_groups import GROUPS
 from cxlab.blocks import Block, figure_block, findings_block
-from cxlab.build import REPORTS, Outcome
+from cxlab.build import BATCH_VARIABLE, REPORTS, Outcome
 from cxlab.catalog import CATALOG
 from cxlab.drivers_a11 import DRIVER_LABELS, DRIVERS
 from cxlab.explorer_state import (
-    BATCH_VARIABLE,
     LOCAL_CATALOG,
     DriverCells,
     SelectionError,

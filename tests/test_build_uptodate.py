@@ -128,7 +128,7 @@ def test_force_rebuilds_what_is_up_to_date_and_a_noop_build_starts_no_kernel(
     assert [(o.name, o.status) for o in outcomes] == [("gap", "up to date"), ("residents", "up to date")]
     assert (tmp_path / "index.html").exists()  # the index was missing, so it was written
     index_written = (tmp_path / "index.html").stat().st_mtime_ns
-    monkeypatch.setattr("cxlab.build._now", lambda: "another day")  # the build date is no input
+    monkeypatch.setattr("cxlab.build.now_utc", lambda: "another day")  # the build date is no input
     build(reports, tmp_path)
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir() if p.is_file()} == {
         **before, "index.html": index_written}

@@ -13,7 +13,7 @@ import pandas as pd
 import cxlab
 from cxlab import compare, plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import Finding, estimate_text, fdr_note, suppression_caveat
+from cxlab.findings import Finding, change_word, estimate_text, fdr_note, suppression_caveat
 from cxlab.summary import MIN_N, nps, summarize, top_box
 
 __all__ = ["SurveySummary", "run"]
@@ -92,7 +92,7 @@ def _findings(summary: pd.DataFrame, latest: pd.DataFrame, overall: pd.Series, *
         change = compare.adjust_fdr(compare.gaps(summary[summary["period"].isin([periods[0], periods[-1]])],
                                                  versus="period", reference=periods[0]))
         moved = change[change["significant"]]
-        text = "; ".join(f"{r.entity} {'rose' if r.diff > 0 else 'fell'} by {abs(r.diff):.1f} points "
+        text = "; ".join(f"{r.entity} {change_word(r.diff)} by {abs(r.diff):.1f} points "
                          f"(95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})" for r in moved.itertuples())
         found.append(Finding(f"From {periods[0]} to {periods[-1]}: {text or 'no entity changed by more than chance would explain'}.",
                              fdr_note(change)))
