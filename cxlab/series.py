@@ -25,11 +25,11 @@ def select_series(
     >>> scores = cxlab.load("cx_benchmarks")
     >>> select_series(scores, index="Forrester CX Index", series="federal_government",
     ...               start=2015, end=2020)["score"].tolist()
-    [56.5, 58.0, 59.7, 61.1]
+    [56.5, 58.0, 59.0, 59.7, 61.1]
     >>> select_series(scores, index="ACSI", series="federal")
     Traceback (most recent call last):
     ...
-    ValueError: no series 'federal' in index 'ACSI'; available: federal_government, industry, national, private_sector, sector
+    ValueError: no series 'federal' in index 'ACSI'; available: department, federal_government, industry, national, private_sector, sector
     >>> select_series(scores, index="ACSI", series="Manufacturing/Durables")["period"].tolist()
     ['1996', '1997', '2019']
     """
@@ -69,9 +69,9 @@ def series_gap(
     >>> aligned, left_out = series_gap(cxlab.load("cx_benchmarks"), index="Forrester CX Index",
     ...                                lower="federal_government", upper="private_sector")
     >>> aligned[["year", "gap"]].to_dict("list")
-    {'year': [2016, 2019, 2020, 2021], 'gap': [12.0, 11.1, 10.7, 10.7]}
+    {'year': [2016, 2018, 2019, 2020, 2021], 'gap': [12.0, 10.0, 11.1, 10.7, 10.7]}
     >>> left_out[["side", "period"]].to_dict("records")
-    [{'side': 'left', 'period': '2015'}]
+    [{'side': 'left', 'period': '2015'}, {'side': 'left', 'period': '2022'}]
     """
     pick = dict(index=index, start=start, end=end)
     return align_by_year(select_series(scores, series=lower, **pick), select_series(scores, series=upper, **pick))

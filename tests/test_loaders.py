@@ -36,11 +36,12 @@ def test_datasets_lists_every_registered_set_with_licence():
 
 def test_benchmarks_keep_published_values_and_parse_periods():
     scores = cxlab.load("cx_benchmarks")
-    assert len(scores) == 42
+    assert len(scores) == 87
     fed = scores[(scores["index"] == "ACSI") & (scores["series"] == "federal_government")]
     assert fed.set_index("period").loc["2019", ["score", "value_type"]].tolist() == [68.1, "derived"]
     kinds = scores.set_index("period")["period_kind"]
-    assert kinds["2017-Q1"] == "quarter" and kinds["2008-12"] == "month" and kinds["2019-2020"] == "span"
+    assert kinds["2017-Q1"] == "quarter" and kinds["2019-2020"] == "span"
+    assert set(kinds) == {"year", "quarter", "span"}
     row = scores.set_index("period").loc["2017-Q1"]
     assert row["period_start"] == pd.Timestamp("2017-01-01") and row["period_end"] == pd.Timestamp("2017-03-31")
     assert (scores["score_100"] == scores["score"] / scores["scale_max"] * 100).all()

@@ -25,7 +25,7 @@ from cxlab.report import CSP, TEMPLATES, export_html, index_page
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
-HASH = "bdc278b51d1c806dab3d649765dcc66a72e4f6b2b38030f8ee17715c1ab00d83"
+HASH = "03e607de630f581839bf6cab35c9390426ce017a560ddf5d3126029339309837"
 
 
 def _aligned() -> pd.DataFrame:
