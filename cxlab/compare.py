@@ -25,7 +25,9 @@ from cxlab.summary import MIN_N
 
 __all__ = [
     "GAP_COLUMNS",
+    "MIN_DIFFERENCE",
     "adjust_fdr",
+    "judge_differences",
     "gap_change",
     "gaps",
     "games_howell",
@@ -33,6 +35,14 @@ __all__ = [
     "trend",
     "welch_anova",
 ]
+
+MIN_DIFFERENCE = 1.0
+"""The smallest difference on 0-100 that counts as a change (or as above / below): 1 point.
+
+With hundreds of thousands of answers every 0.3-point move is statistically significant, yet
+no policy reader would act on it. A difference is called a rise or a fall, above or below, only
+when it passes the false discovery rate *and* is at least this large (:func:`judge_differences`).
+"""
 
 GAP_COLUMNS = ["group_a", "group_b", "n_a", "n_b", "mean_a", "mean_b", "diff", "se", "df",
                "ci_low", "ci_high", "t", "p_value", "hedges_g", "has_interval", "suppressed",
@@ -476,6 +486,53 @@ def adjust_fdr(
         rows = (family == member) & ~np.isnan(pvals)
         adjusted[rows] = stats.false_discovery_control(pvals[rows], method="bh")
     return data.assign(p_adjusted=adjusted, significant=adjusted <= alpha)
+
+
+def judge_differences(
+    data: pd.DataFrame,
+    *,
+    min_difference: float = MIN_DIFFERENCE,
+    diff: str = "diff",
+) -> pd.DataFrame:
+    """Say which differences matter: significant after FDR *and* at least ``min_difference``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A table from :func:`adjust_fdr` (it has ``significant``) with a difference column.
+    min_difference : float
+        The smallest difference (in points on 0-100) that counts; 1 point by default.
+    diff : str
+        The difference column.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``data`` with ``meaningful`` (True where the difference counts) and
+        ``verdict``: ``"higher"`` or ``"lower"`` (it counts), ``"small"`` (significant but
+        smaller than ``min_difference``), ``"unclear"`` (not significant) or ``"untested"``
+        (no p-value: a suppressed cell, a published point).
+
+    Examples
+    --------
+    >>> t = adjust_fdr(pd.DataFrame({"diff": [2.4, -0.3, 0.8, 5.0],
+    ...                              "p_value": [1e-9, 1e-9, 0.4, None]}))
+    >>> judge_differences(t)[["diff", "meaningful", "verdict"]]
+       diff  meaningful   verdict
+    0   2.4        True    higher
+    1  -0.3       False     small
+    2   0.8       False   unclear
+    3   5.0       False  untested
+    """
+    if min_difference < 0:
+        raise ValueError(f"min_difference must be 0 or more, not {min_difference!r}")
+    d = _num(data, diff)
+    significant = data["significant"].fillna(False).to_numpy(bool)
+    large = np.abs(d) >= min_difference
+    verdict = np.select(
+        [np.isnan(_num(data, "p_value")), ~significant, ~large, d > 0],
+        ["untested", "unclear", "small", "higher"], default="lower").astype(object)
+    return data.assign(meaningful=significant & large, verdict=verdict)
 
 
 def _keys(table: pd.DataFrame) -> list[str]:

@@ -19,7 +19,7 @@ from cxlab.errors import DataError, Problem
 if TYPE_CHECKING:  # loaded when a check runs, so the cxlab command starts fast
     import pandas as pd
 
-__all__ = ["CheckResult", "add_data_commands", "check", "describe"]
+__all__ = ["CheckResult", "add_data_commands", "check", "describe", "describe_left_out"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class CheckResult:
     source: registry.Source
     problems: list[Problem] = field(default_factory=list)
     table: pd.DataFrame | None = None
+    left_out: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,9 +51,9 @@ def check(target: str, *, mapping: Path | None = None) -> CheckResult:
     """
     source = registry.mapping_source(Path(target), mapping) if mapping else registry.source(target)
     try:
-        from cxlab.loaders import load_source
+        from cxlab.loaders import left_out_of_source, load_source
 
-        return CheckResult(source, table=load_source(source))
+        return CheckResult(source, table=load_source(source), left_out=left_out_of_source(source))
     except DataError as err:
         return CheckResult(source, problems=err.problems)
 
@@ -81,6 +82,40 @@ def describe(table: pd.DataFrame) -> list[str]:
             lines.append(f"{len(values)} {word}: {_some(values)}")
     if "weight" in table:
         lines.append(f"weights from {table['weight'].min():g} to {table['weight'].max():g}")
+    return lines
+
+
+def describe_left_out(left_out: pd.DataFrame) -> list[str]:
+    """Plain lines on the rows a loader left out: every screened row with its reason, then a count of the rest.
+
+    Examples
+    --------
+    >>> lines = describe_left_out(check("a11_hisp").left_out)
+    >>> print(lines[0])  # doctest: +ELLIPSIS
+    209 rows screened out (left out of every estimate; cxlab.load(NAME, keep_flagged=True) keeps them):
+    >>> print(lines[-1])
+    368 question slots not used: 291 measure none of the drivers, 70 have no answers, 7 have answers but no text
+    """
+    from cxlab.screening import CHECKS
+
+    screened = left_out[left_out["check"].isin(list(CHECKS))]
+    lines = []
+    if len(screened):
+        lines.append(f"{len(screened)} rows screened out (left out of every estimate; "
+                     "cxlab.load(NAME, keep_flagged=True) keeps them):")
+        lines += [f"  row {r.row}, record {r.record_id}, {r.question} ({r.service}, {r.period}): {r.reason}"
+                  for r in screened.itertuples()]
+    unreviewed = left_out[left_out["check"] == "unreviewed"].drop_duplicates("question_text")
+    if len(unreviewed):
+        lines.append(f"{len(unreviewed)} question texts are not in the reviewed table of question drivers:")
+        lines += [f"  {r.question_text!r}: {r.reason}" for r in unreviewed.itertuples()]
+    rest = left_out[~left_out["check"].isin(list(CHECKS))]
+    if len(rest):
+        kinds = {"not_a_driver": "measure none of the drivers", "no_answers": "have no answers",
+                 "no_text": "have answers but no text", "unreviewed": "are not in the reviewed table"}
+        counts = rest["check"].value_counts()
+        lines.append(f"{len(rest)} question slots not used: "
+                     + ", ".join(f"{counts[k]} {words}" for k, words in kinds.items() if k in counts))
     return lines
 
 
@@ -120,7 +155,7 @@ def _run_check(args: argparse.Namespace, console: Any) -> int:
             console.print(f"  - {problem}", markup=False)
         return 1
     console.print(f"{name}: no problems", markup=False)
-    for line in describe(result.table):
+    for line in describe(result.table) + describe_left_out(result.left_out):
         console.print(f"  {line}", markup=False)
     if not result.source.registered:
         digest = registry.sha256(result.source.path())

@@ -29,8 +29,9 @@ _ALPHA_COLUMNS = ["n", "n_items", "alpha", "ci_low", "ci_high", "suppressed", "n
 _IMPORTANCE_COLUMNS = ["item", "n", "performance", "spearman", "spearman_ci_low",
                        "spearman_ci_high", "importance", "importance_ci_low",
                        "importance_ci_high", "r2", "method", "note"]
-_QUADRANTS = {(True, False): "concentrate here", (True, True): "keep up the good work",
-              (False, False): "low priority", (False, True): "possible overkill"}
+#: Quadrant names that describe, never advise: importance here is a correlation, not a cause.
+_QUADRANTS = {(True, False): "strong link, rated low", (True, True): "strong link, rated high",
+              (False, False): "weak link, rated low", (False, True): "weak link, rated high"}
 
 
 def cronbach_alpha(
@@ -187,9 +188,10 @@ def quadrant(
 ) -> pd.DataFrame:
     """Place items in the importance-performance quadrant.
 
-    Each axis is cut at the ``mean`` (or ``median``) of the placed items. High importance with
-    low performance is ``concentrate here``; high with high ``keep up the good work``; low with
-    low ``low priority``; low importance with high performance ``possible overkill``.
+    Each axis is cut at the ``mean`` (or ``median``) of the placed items. The names describe
+    where an item sits and give no advice, since derived importance is an association with the
+    outcome, not a cause of it: ``strong link, rated low`` (importance above the cut, performance
+    below), ``strong link, rated high``, ``weak link, rated low`` and ``weak link, rated high``.
 
     Parameters
     ----------
@@ -213,11 +215,11 @@ def quadrant(
     ...                       "importance": [40.0, 30.0, 10.0, 20.0],
     ...                       "performance": [55.0, 80.0, 60.0, 85.0]})
     >>> quadrant(items)[["item", "quadrant"]]
-          item               quadrant
-    0    speed       concentrate here
-    1     ease  keep up the good work
-    2  website           low priority
-    3    staff      possible overkill
+          item                 quadrant
+    0    speed   strong link, rated low
+    1     ease  strong link, rated high
+    2  website     weak link, rated low
+    3    staff    weak link, rated high
     """
     if split not in ("mean", "median"):
         raise ValueError(f"split must be 'mean' or 'median', not {split!r}")

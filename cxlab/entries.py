@@ -25,7 +25,7 @@ _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "sc
 #: The layouts, each with the keys it requires and the ones it may have besides the common ones.
 LAYOUTS: dict[str, dict[str, set[str]]] = {
     "scores": {"required": set(), "optional": set()},
-    "answer_counts": {"required": {"questions"}, "optional": {"period"}},
+    "answer_counts": {"required": {"questions"}, "optional": {"period", "driver_table", "driver_table_sha256"}},
     "respondents": {"required": {"items"}, "optional": {"groups", "period", "dictionary", "dictionary_sha256",
                                                         "labels"}},
     "answers": {"required": set(), "optional": {"items", "period", "labels"}},

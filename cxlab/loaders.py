@@ -27,13 +27,15 @@ import numpy as np
 import pandas as pd
 
 from cxlab import registry
-from cxlab.drivers_a11 import classify_question
+from cxlab.drivers_a11 import DRIVERS, normalise_text, reviewed_drivers
 from cxlab.entries import check_entry, mapped_columns
 from cxlab.errors import DataError, Problem
+from cxlab.people import count_people
 from cxlab.periods import parse_periods, read_periods
 from cxlab.readers import numbers, read_chunks, read_table, whole_numbers
 from cxlab.registry import Source
 from cxlab.scales import Scale
+from cxlab.screening import CHECKS, screen
 from cxlab.schemas import (
     ANSWER_COUNTS,
     PERIOD,
@@ -49,22 +51,30 @@ from cxlab.schemas import (
     validate_raw,
 )
 
-__all__ = ["MAX_PROBLEMS", "load", "load_source", "excluded", "dictionary"]
+__all__ = ["LEFT_OUT_COLUMNS", "MAX_PROBLEMS", "load", "load_source", "excluded", "left_out_of_source", "dictionary",
+           "questions"]
 
-#: Largest gap between a file's stated mean and the mean of its own counts that is not suspicious.
-MEAN_TOLERANCE = 0.05
+#: The columns of :func:`excluded` (and of a loaded answer-count table's ``attrs["flagged"]`` records).
+LEFT_OUT_COLUMNS = ["row", "record_id", "agency", "service", "period", "question", "question_text", "driver", "n",
+                    "check", "reason"]
 #: A large file stops being checked after this many problems (the ones found are all listed).
 MAX_PROBLEMS = 10_000
 #: Tidy names with a meaning of their own in the generic layouts; other mapped columns stay text.
 _SPECIAL = {"respondent_id", "entity", "period", "weight", "item", "value", "question", "total"}
 
 
-def load(name: str) -> pd.DataFrame:
+def load(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
     """Load the registered data set ``name`` as a validated tidy table.
 
     The file's sha256 must match the registry, every column the mapping names must be there,
     and every value must be of the kind expected; otherwise a :class:`cxlab.errors.DataError`
     lists each problem with its file, row and column.
+
+    Answer-count data (the ``answer_counts`` layout) are screened first (:mod:`cxlab.screening`):
+    rows that cannot be answer distributions are left out unless ``keep_flagged`` is True (then
+    their reasons are in the ``flag`` column), and each respondent is counted once per driver
+    (:mod:`cxlab.people`). ``table.attrs["flagged"]`` holds the flagged rows (as records: the
+    screened part of :func:`excluded`).
 
     Examples
     --------
@@ -72,15 +82,16 @@ def load(name: str) -> pd.DataFrame:
     >>> scores.query("series == 'federal_government' and index == 'ACSI' and period == '2019'")[
     ...     ["score", "value_type"]].to_dict("records")
     [{'score': 68.1, 'value_type': 'derived'}]
-    >>> load("a11_hisp")["driver"].nunique()
-    7
+    >>> a11 = load("a11_hisp")
+    >>> a11["driver"].nunique(), bool((a11["n"] <= a11["respondents"].where(a11["respondents"] > 0, a11["n"])).all())
+    (7, True)
     >>> load("sandiego_2015").shape[0]
     2477
     """
-    return load_source(registry.source(name))
+    return load_source(registry.source(name), keep_flagged=keep_flagged)
 
 
-def load_source(source: Source) -> pd.DataFrame:
+def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
     """Load a data set from its :class:`cxlab.registry.Source` (registered or a mapping file).
 
     Examples
@@ -92,25 +103,67 @@ def load_source(source: Source) -> pd.DataFrame:
     (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0))
     """
     _check(source)
+    if source.entry["layout"] == "answer_counts":
+        return _load_answer_counts(source, keep_flagged=keep_flagged)
     return _LAYOUTS[source.entry["layout"]](source)
 
 
-def excluded(name: str) -> pd.DataFrame:
-    """The rows a loader left out, each with its reason (empty for most data sets).
+def questions(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
+    """The usable rows of an answer-count data set one per record and question, as in the file.
+
+    This is the table before each respondent is counted once (:func:`load` gives that one):
+    whole counts as the agencies reported them, the stated ``reported_mean``, the question's
+    ``driver``, and the screening's ``check`` and ``reason`` (empty unless ``keep_flagged``).
+    Use it to audit a number, not to estimate: two questions on one driver count a respondent
+    twice here.
 
     Examples
     --------
-    >>> left_out = excluded("a11_hisp")
-    >>> sorted(left_out.columns)
-    ['n', 'question', 'question_text', 'reason', 'record_id', 'row']
-    >>> bool(left_out["reason"].str.contains("scale other than 1-5").any())
-    True
+    >>> rows = questions("a11_hisp")
+    >>> row = rows[(rows["record_id"] == "1") & (rows["question"] == "q1")].iloc[0]
+    >>> row["driver"], int(row["count_1"]), int(row["n"]), float(row["reported_mean"])
+    ('satisfaction', 2302, 320979, 4.7)
     """
     source = registry.source(name)
     _check(source)
     if source.entry["layout"] != "answer_counts":
-        return pd.DataFrame(columns=["row", "record_id", "question", "question_text", "n", "reason"])
-    return _answer_count_table(source)[1]
+        raise ValueError(f"data set {name!r} has layout {source.entry['layout']!r}, not answer_counts")
+    table = _answer_count_table(source)
+    usable = table["check"].isin(["", *CHECKS]) if keep_flagged else table["check"].eq("")
+    return table[usable & table["driver"].notna()].reset_index(drop=True)
+
+
+def excluded(name: str) -> pd.DataFrame:
+    """The rows a loader left out, each with its check and reason (empty for most data sets).
+
+    For answer-count data: every question slot that cannot be used (no text, no answers, a
+    text that measures none of the drivers or is not in the reviewed table) and every row the
+    screening flagged (``check`` is then a key of :data:`cxlab.screening.CHECKS`).
+
+    Examples
+    --------
+    >>> left_out = excluded("a11_hisp")
+    >>> left_out.columns.tolist()
+    ['row', 'record_id', 'agency', 'service', 'period', 'question', 'question_text', 'driver', 'n', 'check', 'reason']
+    >>> left_out.query("record_id == '121' and question == 'q1'")["reason"].iloc[0]
+    'its only non-zero count, 4 at point 4, equals the score it stands for: a score typed into a count cell'
+    """
+    return left_out_of_source(registry.source(name))
+
+
+def left_out_of_source(source: Source) -> pd.DataFrame:
+    """:func:`excluded` for a :class:`cxlab.registry.Source` (registered or a mapping file).
+
+    Examples
+    --------
+    >>> left_out_of_source(registry.source("cx_benchmarks")).empty
+    True
+    """
+    _check(source)
+    if source.entry["layout"] != "answer_counts":
+        return pd.DataFrame(columns=LEFT_OUT_COLUMNS)
+    questions = _answer_count_table(source)
+    return _left_out(questions[questions["check"] != ""])
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -175,12 +228,27 @@ def _load_scores(source: Source) -> pd.DataFrame:
     return SCORES.validate(tidy[list(SCORES.columns)])
 
 
-def _load_answer_counts(source: Source) -> pd.DataFrame:
-    return _answer_count_table(source)[0]
+def _load_answer_counts(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
+    """One row per record and driver, each respondent counted once (see :mod:`cxlab.people`)."""
+    questions = _answer_count_table(source)
+    usable = questions["check"].isin(["", *CHECKS]) if keep_flagged else questions["check"].eq("")
+    kept = questions[usable & questions["driver"].notna()]
+    counts = [c for c in kept.columns if c.startswith("count_")]
+    people = count_people(kept.drop(columns=["check", "reason"]), counts=counts)
+    people["flag"] = kept.groupby(["record_id", "driver"], sort=False)["reason"].agg(
+        lambda reasons: "; ".join(r for r in reasons if r)).to_numpy() if keep_flagged else ""
+    tidy = ANSWER_COUNTS.validate(people[list(ANSWER_COUNTS.columns)])
+    tidy.attrs["flagged"] = _left_out(questions[questions["check"].isin(list(CHECKS))]).to_dict("records")
+    return tidy
 
 
-def _answer_count_table(source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Reshape an answer-count file to one row per record and question, and list what was left out."""
+def _answer_count_table(source: Source) -> pd.DataFrame:
+    """One row per record and question slot, with its driver and the screening's ``check`` and ``reason``.
+
+    ``check`` is empty for a usable row, a key of :data:`cxlab.screening.CHECKS` for a row the
+    screening flagged, or ``no_text``, ``no_answers``, ``not_a_driver``, ``unreviewed`` for a
+    row that cannot be used at all.
+    """
     raw, shown = _read(source)
     entry = source.entry
     cols, spec = entry["columns"], entry["questions"]
@@ -200,7 +268,8 @@ def _answer_count_table(source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
         checks[column] = [number("a count of answers: a whole number >= 0, or empty", whole=True, optional=True)]
     validate_raw(raw, raw_schema(checks), shown)
 
-    base = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)].apply(lambda c: c.str.strip())
+    base = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)].apply(
+        lambda c: c.map(normalise_text))
     base["row"] = raw.index + 2
     base["fiscal_year"] = base["fiscal_year"].astype(float).astype(int)
     base["quarter"] = base["quarter"].astype(int)
@@ -214,7 +283,7 @@ def _answer_count_table(source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
         [
             base.assign(
                 question=f"q{s}",
-                question_text=raw[spec["text"].format(slot=s)].str.strip(),
+                question_text=raw[spec["text"].format(slot=s)].map(normalise_text),
                 reported_mean=numbers(raw[spec["mean"].format(slot=s)]).astype(float),
                 **{f"count_{p - low + 1}": numbers(raw[count_col[s, p]]).fillna(0).astype(int)
                    for p in points},
@@ -223,24 +292,40 @@ def _answer_count_table(source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
         ],
         ignore_index=True,
     )
-    counts = long[[f"count_{k}" for k in range(1, high - low + 2)]].to_numpy()
-    long["n"] = counts.sum(axis=1)
-    scores = np.arange(low, high + 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        long["count_mean"] = counts @ scores / long["n"]
-    empty_text = long["question_text"].isin(spec.get("empty_texts", [""]))
-    long = long[(long["n"] > 0) | ~empty_text]
-    driver_and_reason = {t: classify_question(t) for t in long["question_text"].unique()}
-    long["driver"] = long["question_text"].map(lambda t: driver_and_reason[t][0])
-    long["reason"] = long["question_text"].map(lambda t: driver_and_reason[t][1])
-    long.loc[empty_text, "reason"] = "answer counts without a question text"
-    long.loc[long["n"] == 0, "reason"] = "a question text without any answers"
-    mismatch = (long["reported_mean"] - long["count_mean"]).abs() > MEAN_TOLERANCE
-    long.loc[mismatch, "reason"] = "the stated mean does not match the answer counts"
-    keep = long["driver"].notna() & (long["n"] > 0) & ~empty_text & ~mismatch
-    left_out = long.loc[~keep, ["row", "record_id", "question", "question_text", "n", "reason"]]
-    tidy = ANSWER_COUNTS.validate(long.loc[keep, list(ANSWER_COUNTS.columns)].reset_index(drop=True))
-    return tidy, left_out.sort_values("row", kind="stable", ignore_index=True)
+    counts = [f"count_{k}" for k in range(1, high - low + 2)]
+    long["n"] = long[counts].sum(axis=1)
+    empty = {normalise_text(t) for t in spec.get("empty_texts", [""])}
+    long = long[(long["n"] > 0) | ~long["question_text"].isin(empty)].reset_index(drop=True)
+    empty_text = long["question_text"].isin(empty)
+    long = long.join(reviewed_drivers(long["question_text"], _driver_table(source)))
+    long.loc[long["n"] == 0, ["check", "reason"]] = ["no_answers", "a question text without any answers"]
+    long.loc[empty_text, ["check", "reason"]] = ["no_text", "answer counts without a question text"]
+    usable = long["check"].eq("")
+    flags = screen(long[usable], counts=counts, points=list(points))
+    long.loc[usable, ["check", "reason"]] = flags[["check", "reason"]].to_numpy()
+    return long
+
+
+def _driver_table(source: Source) -> pd.DataFrame:
+    """The reviewed question-to-driver table the entry names (empty if it names none)."""
+    columns = ["question_text", "driver", "reason"]
+    if "driver_table" not in source.entry:
+        return pd.DataFrame(columns=columns)
+    shown = source.shown("driver_table")
+    table = read_table(source.path("driver_table"), shown, find=columns)
+    validate_raw(table, raw_schema({"question_text": [filled("a question text")],
+                                    "driver": [one_of(["", *DRIVERS], "a driver or empty")],
+                                    "reason": [filled("why the text measures this driver, or none")]}), shown)
+    twice = table.index[table["question_text"].map(normalise_text).duplicated()]
+    if len(twice):
+        raise DataError([Problem(shown, int(i) + 2, "question_text", table.at[i, "question_text"],
+                                 "each question text once") for i in twice])
+    return table
+
+
+def _left_out(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`_answer_count_table` that were left out, with what describes them."""
+    return rows[LEFT_OUT_COLUMNS].sort_values("row", kind="stable", ignore_index=True)
 
 
 def _cell_checks(entry: dict[str, Any]) -> dict[str, list]:
@@ -406,7 +491,6 @@ def _load_counts(source: Source) -> pd.DataFrame:
 
 _LAYOUTS = {
     "scores": _load_scores,
-    "answer_counts": _load_answer_counts,
     "counts": _load_counts,
     "respondents": _load_respondents,
     "answers": _load_answers,

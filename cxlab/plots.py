@@ -12,6 +12,7 @@ import seaborn as sns
 from matplotlib.colors import to_rgb
 
 from cxlab.blocks import Block, figure_block
+from cxlab.findings import interval_text
 
 __all__ = [
     "PALETTE",
@@ -161,55 +162,83 @@ def gap_chart(aligned: pd.DataFrame, *, title: str, upper: str, lower: str) -> B
     return figure_block(fig, alt=alt, caption=title, data=data)
 
 
-def _interval_text(row: pd.Series) -> str:
-    return f"{row['mean']:.1f} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
+def _interval_text(row: pd.Series, signed: bool) -> str:
+    value = f"{row['mean']:+.1f}" if signed else f"{row['mean']:.1f}"
+    return f"{value} ({interval_text(row['ci_low'], row['ci_high'], signed=signed)})"
 
 
 def estimate_chart(
-    table: pd.DataFrame, *, label: str, title: str, reference: float | None = None,
+    table: pd.DataFrame, *, label: str, title: str, reference: float | dict[str, float] | None = None,
     reference_label: str = "reference", xlabel: str = "Score (0-100), with 95% interval",
+    marked: pd.Series | None = None, marked_label: str = "", signed: bool = False,
 ) -> Block:
     """Dots with 95% interval whiskers, one row per ``label``, sorted by ``mean`` (0-100).
 
     Rows without an estimate (suppressed cells) are left out of the figure and say so in the
-    table. ``reference`` draws a vertical line (a government-wide figure, say).
+    table. ``reference`` draws a vertical line (a government-wide figure, say), or one line per
+    entry of a ``{label: value}`` dict. ``marked`` (True/False per row) draws the rows that pass
+    the report's test as filled dots and the others hollow, with ``marked_label`` in the legend,
+    so the figure shows the same verdicts as the text. ``signed`` writes the estimates with
+    their sign (for differences, which are not levels on 0-100).
     """
     use_style()
-    shown = table.dropna(subset=["mean"]).sort_values("mean")
+    flags = (pd.Series(False, index=table.index) if marked is None else marked.reindex(table.index)
+             .fillna(False).astype(bool))
+    shown = table.assign(_marked=flags).dropna(subset=["mean"]).sort_values("mean")
     fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.32 * len(shown) + 1.2)))
-    y = range(len(shown))
+    y = pd.Series(range(len(shown)), index=shown.index)
     ax.errorbar(shown["mean"], y, xerr=[shown["mean"] - shown["ci_low"], shown["ci_high"] - shown["mean"]],
-                fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
-    if reference is not None:
-        ax.axvline(reference, color=PALETTE[1], linestyle="--", label=f"{reference_label}: {reference:.1f}")
-        ax.legend(frameon=False, fontsize="small", loc="lower right")
+                fmt="none", ecolor=PALETTE[0], capsize=3)
+    filled = shown["_marked"] | (marked is None)
+    ax.scatter(shown["mean"][filled], y[filled], color=PALETTE[0], zorder=3,
+               label=marked_label if marked is not None else None)
+    if marked is not None:
+        ax.scatter(shown["mean"][~filled], y[~filled], facecolor="white", edgecolor=PALETTE[0], linewidth=1.5,
+                   zorder=3, label="does not")
+    lines = ({reference_label: reference} if isinstance(reference, (int, float)) else reference) or {}
+    for (name, value), style, colour in zip(lines.items(), ["--", ":"], [PALETTE[1], PALETTE[4]]):
+        ax.axvline(value, color=colour, linestyle=style, label=f"{name}: {value:.1f}")
+    if lines or marked is not None:
+        ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=1)
     ax.set_yticks(list(y), [str(v)[:55] for v in shown[label]])
     ax.set(title=title, xlabel=xlabel)
     data = table[[label, "n", "mean", "ci_low", "ci_high", "note"]].rename(
-        columns={label: label.replace("_", " ").capitalize(), "n": "Answers", "mean": "Estimate",
+        columns={label: label.replace("_", " ").capitalize(), "n": "Respondents", "mean": "Estimate",
                  "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
+    if marked is not None:
+        data.insert(5, marked_label.capitalize(), flags.map({True: "yes", False: "no"}))
     if shown.empty:
         alt = f"Dot chart: {title}. No row has enough answers to show."
     else:
         top, low = shown.iloc[-1], shown.iloc[0]
-        alt = (f"Dot chart with 95% intervals: {title}. {len(shown)} rows, from {low[label]} at "
-               f"{_interval_text(low)} to {top[label]} at {_interval_text(top)}"
-               + (f"; dashed line: {reference_label} {reference:.1f}." if reference is not None else "."))
+        alt = (f"Dot chart with 95% intervals: {title} ({xlabel}). {len(shown)} rows, from {low[label]} at "
+               f"{_interval_text(low, signed)} to {top[label]} at {_interval_text(top, signed)}"
+               + "".join(f"; {style} line: {name} {value:.1f}" for (name, value), style
+                         in zip(lines.items(), ["dashed", "dotted"])) + ".")
+        if marked is not None:
+            alt += f" Filled dots {marked_label}: {', '.join(map(str, shown.loc[filled, label])) or 'none'}."
         hidden = len(table) - len(shown)
         if hidden:
             alt += f" {hidden} rows with too few answers are not shown."
     return figure_block(fig, alt=alt, caption=title, data=data)
 
 
-def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title: str) -> Block:
-    """One line per ``series`` over ``period`` (sorted labels), with 95% interval bars."""
+def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title: str,
+                      periods: list[str] | None = None) -> Block:
+    """One line per ``series`` over ``period`` (sorted labels), with 95% interval bars.
+
+    A period without an estimate (no answers, a suppressed cell, or a period named in
+    ``periods`` that has no usable data at all) leaves a gap in its line: no line is drawn
+    across it.
+    """
     use_style()
     fig, ax = plt.subplots()
-    periods = sorted(summary[period].unique())
+    periods = sorted(set(summary[period]) | set(periods or []))
     position = {p: i for i, p in enumerate(periods)}
-    groups = list(summary.dropna(subset=["mean"]).groupby(series, sort=True))
+    estimated = summary.dropna(subset=["mean"])[series].unique()
+    groups = [(name, rows) for name, rows in summary.groupby(series, sort=True) if name in set(estimated)]
     for (colour, marker), (name, rows) in zip(styles(len(groups)), groups):
-        rows = rows.sort_values(period)
+        rows = rows.set_index(period).reindex(periods).reset_index()
         x = rows[period].map(position)
         ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]],
                     color=colour, marker=marker, capsize=3, label=str(name))
@@ -218,7 +247,7 @@ def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     data = summary[[series, period, "n", "mean", "ci_low", "ci_high", "note"]].rename(
-        columns={series: "Measure", period: "Period", "n": "Answers", "mean": "Mean (0-100)",
+        columns={series: "Measure", period: "Period", "n": "Respondents", "mean": "Mean (0-100)",
                  "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
     shown = summary.dropna(subset=["mean"])
     if shown.empty:

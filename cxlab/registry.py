@@ -35,7 +35,7 @@ __all__ = [
 
 REGISTRY_FILE = "datasets.yml"
 #: The registry key holding the sha256 of each file key.
-_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256"}
+_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "driver_table": "driver_table_sha256"}
 
 
 def data_dir() -> Path:
@@ -95,7 +95,7 @@ class Source:
     registry_file: str = REGISTRY_FILE
 
     def path(self, key: str = "file") -> Path:
-        """The file named by ``entry[key]`` (``file`` or ``dictionary``), checked if registered."""
+        """The file named by ``entry[key]`` (``file``, ``dictionary`` or ``driver_table``), checked if registered."""
         if self.registered:
             return verified_path(self.entry[key], self.entry.get(_HASH_KEYS[key]), self.folder)
         path = self.folder / str(self.entry[key])
@@ -165,10 +165,7 @@ def dataset_files(name: str, folder: Path | None = None) -> dict[str, str]:
     ['sandiego_2015/resident_survey_weighted_datasd.csv', 'sandiego_2015/resident_survey_dictionary_datasd.csv']
     """
     e = entry(name, folder)
-    files = {e["file"]: e.get("sha256")}
-    if "dictionary" in e:
-        files[e["dictionary"]] = e.get("dictionary_sha256")
-    return files
+    return {e[key]: e.get(hashed) for key, hashed in _HASH_KEYS.items() if key in e}
 
 
 @cache

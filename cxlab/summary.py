@@ -16,8 +16,8 @@ column              meaning
 ``mean``            mean on 0-100: ``(x - scale_min) / (scale_max - scale_min) * 100``
 ``sd``              standard deviation on 0-100
 ``se``              standard error of the mean on 0-100 (``sd / sqrt(n_eff)``)
-``ci_low``          lower end of the confidence interval (t with ``n_eff - 1`` df), 0-100
-``ci_high``         upper end of the confidence interval, 0-100
+``ci_low``          lower end of the 95% interval, 0-100 (see "Intervals on the scale")
+``ci_high``         upper end of the interval, 0-100
 ``basis``           ``respondents``, ``weighted respondents``, ``answer counts`` or
                     ``published point``
 ``has_interval``    True when the cell carries a standard error and an interval
@@ -35,6 +35,15 @@ Weighted estimates use Kish's effective sample size. With weights ``w`` the mean
 ``n_eff / (n_eff - 1)`` (so unit weights give the usual sample variance); the standard error is
 ``sd / sqrt(n_eff)`` with ``n_eff = (sum w)^2 / sum(w^2)``. This is the design-effect
 approximation for unequal weights; it ignores clustering and stratification.
+
+Intervals on the scale: a mean on 0-100 cannot lie outside 0-100, and neither may its interval.
+The interval is the t interval (``n_eff - 1`` degrees of freedom) built on the logit of the
+mean's place in the scale, ``log(p / (1 - p))`` with ``p = mean / 100`` and the standard error
+carried over by the delta method, ``se / (100 p (1 - p))``, then transformed back
+(:func:`bounded_interval`). For large cells it equals the plain t interval to the shown
+precision; for small cells near an end of the scale it is asymmetric and stays inside. A cell
+whose answers are all at one end has no spread and an interval of no width (its note says so).
+Shares (:func:`top_box`) have Wilson intervals, which stay inside 0-100 by construction.
 
 Respondent rows are placed in their cells once, as integer codes (the codes of a categorical
 key as they are, other keys factorised), and every per-cell sum is one ``np.bincount``; an
@@ -56,6 +65,7 @@ from statsmodels.stats.proportion import proportion_confint
 __all__ = [
     "MIN_N",
     "SUMMARY_COLUMNS",
+    "bounded_interval",
     "nps",
     "rescale",
     "summarize",
@@ -119,6 +129,46 @@ def rescale(values, *, scale: tuple[float, float] = (1, 5)):
     return (values - low) / (high - low) * 100.0
 
 
+def bounded_interval(
+    mean: np.ndarray, se: np.ndarray, df: np.ndarray, *, confidence: float = 0.95,
+    bounds: tuple[float, float] = (0.0, 100.0),
+) -> tuple[np.ndarray, np.ndarray]:
+    """A t interval for a mean on a bounded scale, built on the logit scale so it stays inside.
+
+    Parameters
+    ----------
+    mean, se, df : array
+        Means (within ``bounds``), their standard errors and degrees of freedom.
+    confidence : float
+        Level of the interval.
+    bounds : tuple of float
+        The ends of the scale the mean lives on (0-100; NPS uses -100 to 100).
+
+    Returns
+    -------
+    (low, high) : tuple of arrays
+        The ends of each interval; both equal the mean where it sits at an end of the scale or
+        has no standard error of width, NaN where the standard error is missing.
+
+    Examples
+    --------
+    >>> low, high = bounded_interval(np.array([95.0, 50.0]), np.array([2.5, 2.5]), np.array([9, 9999]))
+    >>> low.round(1).tolist(), high.round(1).tolist()
+    ([85.2, 45.1], [98.4, 54.9])
+    """
+    floor, ceiling = bounds
+    span = ceiling - floor
+    mean, se = np.asarray(mean, float), np.asarray(se, float)
+    p = (mean - floor) / span
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.5 + confidence / 2, np.asarray(df, float)) * se / span / (p * (1 - p))
+        centre = np.log(p / (1 - p))
+        low = floor + span / (1 + np.exp(-(centre - half)))
+        high = floor + span / (1 + np.exp(-(centre + half)))
+    flat = (se == 0) | (p <= 0) | (p >= 1)
+    return np.where(flat, mean, low), np.where(flat, mean, high)
+
+
 def summarize(
     data: pd.DataFrame,
     *,
@@ -162,7 +212,7 @@ def summarize(
     >>> s = summarize(df, value="q1", by=["district"])
     >>> s[["district", "n", "mean_original", "mean", "ci_low", "ci_high"]].round(1)
       district   n  mean_original  mean  ci_low  ci_high
-    0        a  12            3.9  72.9    58.6     87.2
+    0        a  12            3.9  72.9    56.6     84.7
     1        b   2            NaN   NaN     NaN      NaN
     >>> print(s.loc[1, "note"])
     suppressed: n = 2, fewer than min_n = 10
@@ -385,7 +435,8 @@ def nps(
     Promoters answer 9-10, detractors 0-6. NPS is ``100 * (share promoters - share
     detractors)``, which is 100 times the mean of a score that is +1 for a promoter, -1 for a
     detractor and 0 otherwise; its standard error is that score's sample standard deviation
-    over ``sqrt(n_eff)``, and the interval is a t interval, cut to [-100, 100].
+    over ``sqrt(n_eff)``, and the interval is a t interval built on the logit scale of the NPS's
+    place between -100 and 100 (:func:`bounded_interval`), so it stays inside.
 
     Parameters
     ----------
@@ -419,10 +470,8 @@ def nps(
                            weight=weight)["mean"].to_numpy() * 100
               for name, s in [("promoters", 1.0), ("detractors", -1.0)]}
     table = _mean_table(cells.assign(**shares), measure=value, scale=(0, 1), basis=basis,
-                        min_n=min_n, confidence=confidence)
+                        min_n=min_n, confidence=confidence, bounds=(-100.0, 100.0))
     table["nps"] = table["mean"]
-    table["ci_low"] = table["ci_low"].clip(lower=-100)
-    table["ci_high"] = table["ci_high"].clip(upper=100)
     return table[list(by) + _NPS_COLUMNS]
 
 
@@ -654,7 +703,8 @@ def _notes(n: np.ndarray, var: np.ndarray, *, min_n: int) -> np.ndarray:
 
 
 def _mean_table(cells: pd.DataFrame, *, measure: str, scale: tuple[float, float] | None,
-                basis: str, min_n: int, confidence: float) -> pd.DataFrame:
+                basis: str, min_n: int, confidence: float,
+                bounds: tuple[float, float] = (0.0, 100.0)) -> pd.DataFrame:
     """Turn per-cell n, n_eff, mean and var on the original scale into a summary table."""
     keys = list(cells.columns[: list(cells.columns).index("n")])
     if scale is not None:
@@ -665,11 +715,10 @@ def _mean_table(cells: pd.DataFrame, *, measure: str, scale: tuple[float, float]
     n_eff = cells["n_eff"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = sd / np.sqrt(n_eff)
-        half = stats.t.ppf(0.5 + confidence / 2, n_eff - 1) * se
+    low, high = bounded_interval(mean, se, n_eff - 1, confidence=confidence, bounds=bounds)
     table = _finish(cells.rename(columns={"mean": "mean_original"}), measure=measure,
                     basis=basis, min_n=min_n)
-    table = _suppress(table.assign(mean=mean, sd=sd, se=se, ci_low=mean - half,
-                                   ci_high=mean + half))
+    table = _suppress(table.assign(mean=mean, sd=sd, se=se, ci_low=low, ci_high=high))
     table["has_interval"] = np.isfinite(table["ci_low"].to_numpy(float))
     extra = [c for c in ("promoters", "detractors") if c in table.columns]
     return table[[k for k in keys if k != "measure"] + SUMMARY_COLUMNS + extra]

@@ -189,7 +189,7 @@ class GapExplorer(Explorer):
     --------
     >>> gap = GapExplorer(index="Forrester CX Index", lower="federal_government", upper="private_sector")
     >>> gap.end.value = 2020
-    >>> "rose from 56.5 (2015) to 61.1 (2020)" in gap.panes["findings"].value
+    >>> "went from 56.5 (2015) to 61.1 (2020)" in gap.panes["findings"].value
     True
     >>> gap.start.value = 2021
     >>> print(gap.message.value)
@@ -395,14 +395,14 @@ class DriverExplorer(Explorer):
         top = table.sort_values("importance", ascending=False).iloc[0]
         everyone = set(self.levels.value) == set(self.levels.options)
         who = "all residents" if everyone else f"residents with {self.group.value} {', '.join(self.levels.value)}"
-        found = [Finding(f"Among {int(top['n']):,} {who} who rated {what} and every item, the strongest driver is "
-                         f"{top['label']}: {top['importance']:.1f}% of the explained variance "
+        found = [Finding(f"Among {int(top['n']):,} {who} who rated {what} and every item, the item that goes with it "
+                         f"most strongly is {top['label']}: {top['importance']:.1f}% of the explained variation "
                          f"(R² = {top['r2']:.2f}).",
                          "point estimates: the built report adds 95% bootstrap intervals; "
                          "derived importance shows association, not cause")]
-        focus = table[table["quadrant"] == "concentrate here"]
+        focus = table[table["quadrant"] == "strong link, rated low"]
         if len(focus):
-            found.append(Finding("Important but rated low (concentrate here): " + "; ".join(
+            found.append(Finding("Linked more strongly than the average item, yet rated below it: " + "; ".join(
                 f"{r.label} (performance {r.performance:.1f})" for r in focus.itertuples()) + "."))
         return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -36,6 +37,40 @@ def a11() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
+def a11_questions() -> pd.DataFrame:
+    """The bundled A-11 rows one per record and question (whole counts, before people are counted once)."""
+    from cxlab.loaders import questions
+
+    return questions("a11_hisp")
+
+
+@pytest.fixture(scope="session")
 def residents() -> pd.DataFrame:
     """The bundled San Diego residents, loaded once."""
     return cxlab.load("sandiego_2015")
+
+
+def _sample(instances: list) -> list:
+    """Every report, or the first report of each notebook with ``CXLAB_BROWSER_SAMPLE=1``."""
+    if os.environ.get("CXLAB_BROWSER_SAMPLE") != "1":
+        return instances
+    firsts: dict[Path, object] = {}
+    for instance in instances:
+        firsts.setdefault(instance.notebook, instance)
+    return list(firsts.values())
+
+
+@pytest.fixture(scope="session")
+def built_catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """The whole catalog built once per test session (the browser audit and the statistical review read it).
+
+    ``CXLAB_BROWSER_SAMPLE=1`` builds only the first report of each notebook, for a quick run.
+    """
+    from cxlab.build import build
+    from cxlab.catalog import read_catalog
+
+    out = tmp_path_factory.mktemp("reports")
+    instances = _sample(read_catalog())
+    failed = [o for o in build(instances, out) if o.status != "built"]
+    assert not failed, failed
+    return out, instances

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from scipy.special import expit
 
 from cxlab.analyses import drivers, federal_overview, resident_groups, service_scorecard
 from cxlab.catalog import read_catalog
+from cxlab.findings import interval_text
 
 VA = dict(agency="Department of Veterans Affairs", service="Receiving outpatient services")
 COUNTS = [f"count_{k}" for k in range(1, 6)]
@@ -33,20 +35,26 @@ def test_scorecard_headline_is_the_exact_mean_of_the_latest_quarter(a11):
     card = service_scorecard.run(**VA, a11=a11)
     rows = service_scorecard.select_service(a11, **VA)
     latest = rows[(rows["period"] == "FY2023-Q1") & (rows["driver"] == "satisfaction")]
-    answers = np.repeat(np.tile(np.arange(1, 6), len(latest)), latest[COUNTS].to_numpy().ravel())
-    mean = (answers.mean() - 1) / 4 * 100
-    half = stats.t.ppf(0.975, len(answers) - 1) * answers.std(ddof=1) / np.sqrt(len(answers)) * 25
+    counts = latest[COUNTS].sum().to_numpy(float)  # one satisfaction question per record: whole counts
+    assert (counts == counts.round()).all()
+    answers = np.repeat(np.arange(1, 6), counts.astype(int))
+    x100 = (answers - 1) / 4 * 100
+    p, se = x100.mean() / 100, stats.sem(x100) / 100
+    half = stats.t.ppf(0.975, len(x100) - 1) * se / (p * (1 - p))
+    low, high = (100 * expit(np.log(p / (1 - p)) + s * half) for s in (-1, 1))
     first = _findings(card.findings)[0]
-    assert first == (f"In FY2023-Q1, satisfaction with Receiving outpatient services was {mean:.1f} "
-                     f"(95% CI {mean - half:.1f} to {mean + half:.1f}) on a 0-100 scale ({len(answers):,} answers).")
+    assert first == (f"In FY2023-Q1, satisfaction with Receiving outpatient services was {x100.mean():.1f} "
+                     f"({interval_text(low, high)}) on a 0-100 scale ({len(answers):,} respondents).")
 
 
 def test_scorecard_changes_compare_the_right_quarters_and_control_fdr(a11):
     card = service_scorecard.run(**VA, a11=a11)
-    assert set(card.changes["group_b"]) == {"FY2022-Q4", "FY2022-Q1"}
+    # FY2022-Q4 repeats FY2022-Q3 and is left out: only the year-earlier comparison remains
+    assert set(card.changes["group_b"]) == {"FY2022-Q1"}
     assert (card.changes["group_a"] == "FY2023-Q1").all()
-    significant = card.changes[card.changes["significant"]]
-    for row in significant.itertuples():
+    counted = card.changes[card.changes["meaningful"]]
+    assert len(counted) and (counted["p_adjusted"] <= 0.05).all() and (counted["diff"].abs() >= 1).all()
+    for row in counted.itertuples():
         assert f"by {abs(row.diff):.1f} points (95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f})" in " ".join(
             _findings(card.findings))
 
@@ -75,7 +83,7 @@ def test_overview_pools_the_year_and_compares_each_service_with_its_complement(a
     counts = rows[COUNTS].sum().to_numpy()
     mean = (counts @ np.arange(1, 6) / counts.sum() - 1) / 4 * 100
     assert _findings(view.findings)[0].startswith(
-        f"Across {view.league['mean'].notna().sum()} federal services in FY2022, satisfaction averaged {mean:.1f} ")
+        f"Across {view.league['mean'].notna().sum()} federal services in FY2022, satisfaction was {mean:.1f} ")
     standing = federal_overview.against_the_rest(rows.assign(label=rows["service"]), by="label")
     assert (standing["n_a"] + standing["n_b"] == counts.sum()).all()
 

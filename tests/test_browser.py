@@ -14,7 +14,6 @@ import csv
 import getpass
 import hashlib
 import io
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from cxlab.build import build, build_one
+from cxlab.build import build_one
 from cxlab.catalog import NOTEBOOKS, Instance, read_catalog
 from cxlab.report import headline, index_page
 
@@ -89,23 +88,9 @@ def _axe(page: Page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in found]
 
 
-def _sample(instances: list[Instance]) -> list[Instance]:
-    """Every report, or the first report of each notebook with ``CXLAB_BROWSER_SAMPLE=1``."""
-    if os.environ.get("CXLAB_BROWSER_SAMPLE") != "1":
-        return instances
-    firsts: dict[Path, Instance] = {}
-    for instance in instances:
-        firsts.setdefault(instance.notebook, instance)
-    return list(firsts.values())
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Instance]]:
-    out = tmp_path_factory.mktemp("reports")
-    instances = _sample(read_catalog())
-    failed = [o for o in build(instances, out) if o.status != "built"]
-    assert not failed, failed
-    return out, instances
+def built(built_catalog: tuple[Path, list[Instance]]) -> tuple[Path, list[Instance]]:
+    return built_catalog
 
 
 @pytest.fixture(scope="module")

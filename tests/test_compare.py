@@ -31,9 +31,9 @@ PINGOUIN_NAMES = {"p_val", "p-val", "pval", "CI95", "CI95%", "p_unc", "p_corr", 
 
 
 @pytest.fixture(scope="module")
-def small_a11(a11: pd.DataFrame) -> pd.DataFrame:
+def small_a11(a11_questions: pd.DataFrame) -> pd.DataFrame:
     """Satisfaction rows small enough to expand into single answers."""
-    return a11[(a11["driver"] == "satisfaction") & (a11["n"] < 20_000)]
+    return a11_questions[(a11_questions["driver"] == "satisfaction") & (a11_questions["n"] < 20_000)]
 
 
 @pytest.fixture(scope="module")

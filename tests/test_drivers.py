@@ -119,7 +119,7 @@ def test_quadrant_by_hand_and_items_without_values():
                           "performance": [50.0, 90.0, 60.0, 80.0, 70.0]})
     result = quadrant(items, split="median")
     assert result["importance_cut"].iloc[0] == 25 and result["performance_cut"].iloc[0] == 70
-    assert result["quadrant"].tolist() == ["concentrate here", "keep up the good work",
-                                           "low priority", "possible overkill", ""]
+    assert result["quadrant"].tolist() == ["strong link, rated low", "strong link, rated high",
+                                           "weak link, rated low", "weak link, rated high", ""]
     assert result["note"].tolist()[-1].startswith("not placed")
     assert result.loc[:3, "note"].eq("").all()

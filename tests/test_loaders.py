@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 import cxlab
+from cxlab.loaders import questions
 from cxlab import registry
 from cxlab.errors import DataError
 
@@ -49,17 +50,17 @@ def test_benchmarks_keep_published_values_and_parse_periods():
 
 
 def test_a11_counts_are_exact_and_every_row_maps_to_a_driver():
-    a11 = cxlab.load("a11_hisp")
-    counts = a11[[f"count_{k}" for k in range(1, 6)]].to_numpy()
-    assert (a11["n"] == counts.sum(axis=1)).all()
-    mean = counts @ np.arange(1, 6) / a11["n"]
+    rows = questions("a11_hisp")
+    counts = rows[[f"count_{k}" for k in range(1, 6)]].to_numpy()
+    assert (rows["n"] == counts.sum(axis=1)).all()
+    mean = counts @ np.arange(1, 6) / rows["n"]
     # the file's own rounded means agree with the means of its counts
-    assert np.allclose(mean, a11["reported_mean"], atol=0.05)
-    assert set(a11["driver"]) == {"satisfaction", "trust", "effectiveness", "ease", "efficiency", "equity", "employee"}
+    assert np.allclose(mean, rows["reported_mean"], atol=0.05)
+    assert set(rows["driver"]) == {"satisfaction", "trust", "effectiveness", "ease", "efficiency", "equity", "employee"}
     # 18 agencies in the file; the Department of Education asks only 1-10 (ACSI-style) questions
-    assert a11["agency"].nunique() == 17 and a11["period"].nunique() == 9
-    assert "Department of Education" not in set(a11["agency"])
-    first = a11[(a11["record_id"] == "1") & (a11["question"] == "q1")].iloc[0]
+    assert rows["agency"].nunique() == 17 and rows["period"].nunique() == 9
+    assert "Department of Education" not in set(rows["agency"])
+    first = rows[(rows["record_id"] == "1") & (rows["question"] == "q1")].iloc[0]
     assert first[["driver", "count_1", "count_5", "n"]].tolist() == ["satisfaction", 2302, 249586, 320979]
 
 
@@ -67,20 +68,21 @@ def test_a11_rows_that_cannot_be_mapped_are_reported_with_a_reason():
     left_out = cxlab.excluded("a11_hisp")
     medicare = left_out[left_out["question_text"].str.contains("MEDICARE number to a friend")]
     assert not medicare.empty
-    assert medicare["reason"].str.contains("scale other than 1-5").all()
+    assert medicare["reason"].str.contains("another scale").all()
     one_to_ten = left_out[left_out["question_text"].str.contains("scale from 1 to 10")]
-    assert not one_to_ten.empty and one_to_ten["reason"].str.contains("scale other").all()
+    assert not one_to_ten.empty and one_to_ten["reason"].str.contains("another scale").all()
     unmatched = left_out[left_out["question_text"].str.startswith("Please rate the visual appeal")]
-    assert (unmatched["reason"] == "the wording matches none of the seven A-11 drivers").all()
+    assert (unmatched["check"] == "not_a_driver").all()
+    assert (unmatched["reason"] == "asks about a site's visual appeal, which is not one of the seven A-11 drivers").all()
     # nothing is dropped silently: kept + reported = every question slot with a text or answers
-    a11 = cxlab.load("a11_hisp")
+    kept = questions("a11_hisp")
     raw = pd.read_csv(registry.data_dir() / "a11_hisp/mergedcxdata-2023-05-21.csv", dtype=str, keep_default_na=False)
     slots = 0
     for q in range(1, 12):
         text = raw[f"attributes_q{q}_text"].str.strip()
         n = sum(pd.to_numeric(raw[f"attributes_q{q}_{p}"].replace("", "0")) for p in range(1, 6))
         slots += int(((n > 0) | ~text.isin(["", "NONE", "None", "none", "No Question", "N/A", "0"])).sum())
-    assert len(a11) + len(left_out) == slots
+    assert len(kept) + len(left_out) == slots
 
 
 def test_sandiego_dont_know_becomes_missing_and_items_carry_labels():

@@ -15,7 +15,7 @@ CASES = {
     "scorecard-single-quarter": ("service_scorecard", {"agency": "Department of Homeland Security",
                                                        "service": "Getting help from TSA"},
                                  "There is no earlier quarter to compare FY2023-Q1 with"),
-    "overview-default": ("federal_overview", {}, "federal services in FY2022, satisfaction averaged"),
+    "overview-default": ("federal_overview", {}, "federal services in FY2022, satisfaction was"),
     "drivers-default": ("drivers", {"n_boot": 100}, "Residents most often name Police services (Q3_11)"),
     "groups-default": ("resident_groups", {}, "Across 9 groups the ratings differ"),
     "groups-below-min-n": ("resident_groups", {"group": "tenure", "min_n": 400},

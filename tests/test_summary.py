@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from scipy.special import expit
 
 import cxlab
 from cxlab.summary import (
@@ -35,8 +36,16 @@ def assert_every_gap_explained(table: pd.DataFrame, columns: list[str]) -> None:
     assert (table.loc[missing, "note"].str.len() > 0).all(), table.loc[missing]
 
 
-def test_a11_counts_match_the_expanded_respondents(a11):
-    sat = a11[(a11["driver"] == "satisfaction") & (a11["n"] < 50_000)]
+def logit_interval(x100: np.ndarray) -> tuple[float, float]:
+    """The 95% interval of a 0-100 mean on the logit scale, by hand (scipy's t and expit)."""
+    p, se = x100.mean() / 100, stats.sem(x100) / 100
+    half = stats.t.ppf(0.975, len(x100) - 1) * se / (p * (1 - p))
+    centre = np.log(p / (1 - p))
+    return 100 * expit(centre - half), 100 * expit(centre + half)
+
+
+def test_a11_counts_match_the_expanded_respondents(a11_questions):
+    sat = a11_questions[(a11_questions["driver"] == "satisfaction") & (a11_questions["n"] < 50_000)]
     table = summarize_counts(sat, counts=COUNTS, by=["agency_abbr", "period"], min_n=10)
     assert list(table.columns) == ["agency_abbr", "period"] + SUMMARY_COLUMNS
     checked = table[~table["suppressed"]].sample(25, random_state=3)
@@ -44,7 +53,7 @@ def test_a11_counts_match_the_expanded_respondents(a11):
         rows = sat[(sat["agency_abbr"] == cell["agency_abbr"]) & (sat["period"] == cell["period"])]
         x = expand(rows[COUNTS].sum().to_numpy())
         x100 = (x - 1) / 4 * 100
-        low, high = stats.t.interval(0.95, len(x) - 1, loc=x100.mean(), scale=stats.sem(x100))
+        low, high = logit_interval(x100)
         assert cell["n"] == len(x)
         assert cell["mean_original"] == pytest.approx(x.mean(), rel=1e-12)
         assert cell["mean"] == pytest.approx(x100.mean(), rel=1e-12)
@@ -54,11 +63,11 @@ def test_a11_counts_match_the_expanded_respondents(a11):
         assert cell["basis"] == "answer counts" and cell["has_interval"]
 
 
-def test_a11_means_agree_with_the_means_the_agencies_reported(a11):
+def test_a11_means_agree_with_the_means_the_agencies_reported(a11_questions):
     # The file's point_scale is each record's mean rounded to two decimals.
-    table = summarize_counts(a11, counts=COUNTS, by=["record_id", "question"], min_n=1)
-    merged = table.merge(a11[["record_id", "question", "reported_mean"]])
-    assert len(merged) == len(a11)
+    table = summarize_counts(a11_questions, counts=COUNTS, by=["record_id", "question"], min_n=1)
+    merged = table.merge(a11_questions[["record_id", "question", "reported_mean"]])
+    assert len(merged) == len(a11_questions)
     assert (merged["mean_original"] - merged["reported_mean"]).abs().max() <= 0.005 + 1e-9
 
 
@@ -71,8 +80,10 @@ def test_respondent_summary_matches_pandas_and_scipy_by_district(residents):
         assert cell["n"] == len(x)
         assert cell["mean"] == pytest.approx(x100.mean())
         assert cell["se"] == pytest.approx(stats.sem(x100))
-        low, _ = stats.t.interval(0.95, len(x) - 1, loc=x100.mean(), scale=stats.sem(x100))
-        assert cell["ci_low"] == pytest.approx(low)
+        assert (cell["ci_low"], cell["ci_high"]) == pytest.approx(logit_interval(x100))
+        # with hundreds of residents the logit interval is the t interval to the shown precision
+        low, high = stats.t.interval(0.95, len(x) - 1, loc=x100.mean(), scale=stats.sem(x100))
+        assert abs(cell["ci_low"] - low) < 0.2 and abs(cell["ci_high"] - high) < 0.2
 
 
 def test_unit_weights_reproduce_the_unweighted_summary(residents):
@@ -91,7 +102,8 @@ def test_weighted_summary_by_hand():
     assert cell["n_eff"] == pytest.approx(1.6)
     assert cell["sd"] == pytest.approx(np.sqrt(8) * 25)
     assert cell["se"] == pytest.approx(np.sqrt(8 / 1.6) * 25)
-    assert cell["ci_high"] == pytest.approx(75 + stats.t.ppf(0.975, 0.6) * np.sqrt(5) * 25)
+    half = stats.t.ppf(0.975, 0.6) * np.sqrt(5) * 25 / 100 / (0.75 * 0.25)
+    assert cell["ci_high"] == pytest.approx(100 * expit(np.log(3) + half))
 
 
 def test_published_points_carry_no_invented_interval():
@@ -155,8 +167,8 @@ def test_top_box_wilson_interval_by_hand(residents):
                                                                100 * (centre + half)))
 
 
-def test_top_box_from_counts_equals_top_box_of_the_respondents(a11):
-    rows = a11[(a11["driver"] == "trust") & (a11["n"].between(50, 5000))].head(30)
+def test_top_box_from_counts_equals_top_box_of_the_respondents(a11_questions):
+    rows = a11_questions[(a11_questions["driver"] == "trust") & (a11_questions["n"].between(50, 5000))].head(30)
     from_counts = top_box(rows, counts=COUNTS, by=["record_id"])
     answers = pd.DataFrame({
         "record_id": np.repeat(rows["record_id"].to_numpy(), rows["n"].to_numpy()),

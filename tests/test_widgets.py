@@ -56,7 +56,7 @@ def test_gap_explorer_shows_the_gap_of_each_year(gap: widgets.GapExplorer, score
     aligned, _ = series_gap(scores, index="Forrester CX Index", lower="federal_government",
                             upper="private_sector", start=2015, end=2020)
     assert gap.message.value == ""
-    assert "rose from 56.5 (2015) to 61.1 (2020)" in gap.panes["findings"].value
+    assert "went from 56.5 (2015) to 61.1 (2020)" in gap.panes["findings"].value
     for value in aligned["gap"]:
         assert f"<td>{value:.1f}</td>" in gap.panes["gap_chart"].value
     gap.end.value = 2016
@@ -136,7 +136,7 @@ def test_driver_explorer_matches_the_report_function(driver: widgets.DriverExplo
     np.testing.assert_allclose(shown["importance"], expected.loc[shown.index, "importance"], rtol=1e-9)
     np.testing.assert_allclose(shown["performance"], expected.loc[shown.index, "performance"], rtol=1e-9)
     top = shown["importance"].idxmax()
-    assert f"{shown.loc[top, 'importance']:.1f}% of the explained variance" in driver.panes["findings"].value
+    assert f"{shown.loc[top, 'importance']:.1f}% of the explained variation" in driver.panes["findings"].value
     assert f"Among {int(shown['n'].iloc[0]):,} residents with own_rent Rent" in driver.panes["findings"].value
 
 

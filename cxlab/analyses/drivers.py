@@ -130,14 +130,18 @@ def _findings(placed: pd.DataFrame, employee: pd.DataFrame, alpha: pd.Series, *,
         return [Finding(f"Too few residents answered every item to estimate what drives {what}.")]
     top = ranked.iloc[0]
     found = [Finding(
-        f"The strongest driver of {what} is {top['label']}: {top['importance']:.1f}% of the explained variance "
-        f"(95% CI {top['importance_ci_low']:.1f} to {top['importance_ci_high']:.1f}); the {len(ranked)} items "
-        f"together explain R² = {top['r2']:.2f} among {int(top['n']):,} residents who rated them all.",
-        "derived importance shows association, not cause")]
-    focus = ranked[ranked["quadrant"] == "concentrate here"]
+        f"Among {int(top['n']):,} residents who rated them all, the {len(ranked)} items together explain "
+        f"{top['r2'] * 100:.0f}% of the variation in ratings of {what} (R² = {top['r2']:.2f}). The item that goes "
+        f"with it most strongly is {top['label']}, with {top['importance']:.1f}% of that explained variation "
+        f"(95% CI {top['importance_ci_low']:.1f} to {top['importance_ci_high']:.1f}).",
+        "derived importance shows association, not cause: it does not say that improving an item would raise "
+        "the rating")]
+    focus = ranked[ranked["quadrant"] == "strong link, rated low"]
     if len(focus):
-        found.append(Finding("Important but rated low (concentrate here): " + "; ".join(
-            f"{r.label} (performance {r.performance:.1f})" for r in focus.itertuples()) + "."))
+        found.append(Finding(f"Items that go with {what} more strongly than the average item yet are rated below "
+                             "the average item: " + "; ".join(
+                                 f"{r.label} (performance {r.performance:.1f})" for r in focus.itertuples()) + ".",
+                             "a correlation across residents; the data cannot show what would change the rating"))
     if stated:
         most = placed.sort_values("stated_share", ascending=False).iloc[0]
         derived_rank = int(ranked["item"].tolist().index(most["item"]) + 1)
@@ -145,7 +149,7 @@ def _findings(placed: pd.DataFrame, employee: pd.DataFrame, alpha: pd.Series, *,
             f"Residents most often name {most['label']} among the four most important services "
             f"({most['stated_share']:.0f}% of residents, rank 1), yet it ranks {derived_rank} of {len(ranked)} in "
             f"derived importance for {what} ({most['importance']:.1f}%).",
-            "stated importance says what residents value; derived importance says what moves this rating"))
+            "stated importance says what residents value; derived importance says what goes with this rating"))
     else:
         found.append(Finding("The survey asked residents to name the most important services only for the Q3 "
                              "service areas, so for these items only derived importance can be shown."))
@@ -170,7 +174,9 @@ def _methods(n_boot: int, min_n: int) -> str:
         "Ratings 1-5 (9 = don't know, treated as missing) are put on 0-100. Derived importance is each item's "
         "share of the outcome's explained variance (Johnson's relative weights), among residents who rated the "
         f"outcome and every item, with 95% percentile intervals from {n_boot} bootstrap resamples (fixed seed); "
-        "Spearman correlations are shown beside it. The quadrant cuts both axes at the mean of the items. "
+        "Spearman correlations are shown beside it. The quadrant cuts both axes at the mean of the items and "
+        "names where each item sits (a strong or weak link with the outcome, rated high or low); derived "
+        "importance is an association across residents, not a cause, so the quadrant gives no advice. "
         "Stated importance is the share of residents naming a service among their four most important (Q4). "
         f"Cronbach's alpha has Feldt's interval. Fewer than {min_n} complete respondents: no estimate. "
         "The file has no survey weights, so estimates describe the respondents, not necessarily all residents."

@@ -10,7 +10,8 @@ import pandas as pd
 import cxlab
 from cxlab import compare, plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import Finding, estimate_text, fdr_note, p_text, suppression_caveat
+from cxlab.compare import MIN_DIFFERENCE
+from cxlab.findings import STANDING_WORDS, Finding, estimate_text, fdr_note, p_text, points_text, suppression_caveat
 from cxlab.summary import MIN_N, rescale, summarize
 
 __all__ = ["GROUPS", "GroupReport", "resident_group", "versus_rest", "run"]
@@ -68,8 +69,11 @@ def resident_group(residents: pd.DataFrame, group: str) -> pd.Series:
     return binned.astype("str").where(binned.notna()).rename(group)
 
 
-def versus_rest(data: pd.DataFrame, *, value: str, group: str, min_n: int = MIN_N) -> pd.DataFrame:
+def versus_rest(data: pd.DataFrame, *, value: str, group: str, min_n: int = MIN_N,
+                min_difference: float = MIN_DIFFERENCE) -> pd.DataFrame:
     """Each group against all other respondents (Welch), with Benjamini-Hochberg control.
+
+    ``verdict`` and ``meaningful`` say which differences count (:func:`cxlab.compare.judge_differences`).
 
     Examples
     --------
@@ -83,12 +87,12 @@ def versus_rest(data: pd.DataFrame, *, value: str, group: str, min_n: int = MIN_
         ignore_index=True,
     )
     summary = summarize(stacked, value=value, by=["level", "side"], scale=(0, 100), min_n=min_n)
-    gap = compare.gaps(summary, versus="side", reference="all others")
-    return compare.adjust_fdr(gap).rename(columns={"level": "group"})
+    gap = compare.adjust_fdr(compare.gaps(summary, versus="side", reference="all others"))
+    return compare.judge_differences(gap, min_difference=min_difference).rename(columns={"level": "group"})
 
 
 def run(*, group: str = "district", outcome: str = "Q2_6", min_n: int = MIN_N,
-        residents: pd.DataFrame | None = None) -> GroupReport:
+        min_difference: float = MIN_DIFFERENCE, residents: pd.DataFrame | None = None) -> GroupReport:
     """Compare residents' ratings of ``outcome`` across the levels of ``group``.
 
     Examples
@@ -106,21 +110,27 @@ def run(*, group: str = "district", outcome: str = "Q2_6", min_n: int = MIN_N,
     summary = summarize(data, value="score", by=[group], scale=(0, 100), min_n=min_n)
     anova = compare.welch_anova(data, value="score", between=group, min_n=min_n).iloc[0]
     pairs = compare.games_howell(data, value="score", between=group, min_n=min_n)
-    versus = versus_rest(data, value="score", group=group, min_n=min_n)
+    versus = versus_rest(data, value="score", group=group, min_n=min_n, min_difference=min_difference)
     what = labels[outcome].lower()
-    found = _findings(summary, anova, pairs, versus, group=group, what=what, min_n=min_n)
+    found = _findings(summary, anova, pairs, versus, group=group, what=what, min_n=min_n,
+                      min_difference=min_difference)
     return GroupReport(
         summary=summary, anova=anova, pairs=pairs, versus=versus,
         findings=findings_block(found),
-        groups_chart=plots.estimate_chart(summary, label=group, title=f"{labels[outcome]}: by {GROUPS[group]}",
-                                          reference=data["score"].mean(), reference_label="all residents"),
+        groups_chart=plots.estimate_chart(
+            summary, label=group, title=f"{labels[outcome]}: by {GROUPS[group]}",
+            xlabel="Score (0-100), with 95% interval (not adjusted for multiple comparisons)",
+            reference=data["score"].mean(), reference_label="all residents",
+            marked=summary[group].map(versus.set_index("group")["meaningful"]).fillna(False),
+            marked_label=f"differs from all other residents (FDR 5% and at least {points_text(min_difference)})"),
         versus_table=table_block(_versus_view(versus), caption="Each group against all other residents"),
         pairs_table=table_block(_pairs_view(pairs), caption="Pairs of groups (Games-Howell)"),
-        methods=note_block(_methods(min_n)),
+        methods=note_block(_methods(min_n, min_difference)),
     )
 
 
-def _findings(summary, anova, pairs, versus, *, group: str, what: str, min_n: int) -> list[Finding]:
+def _findings(summary, anova, pairs, versus, *, group: str, what: str, min_n: int,
+              min_difference: float) -> list[Finding]:
     shown = summary.dropna(subset=["mean"]).sort_values("mean")
     if len(shown) < 2:
         return [Finding(f"Fewer than two groups of {GROUPS[group]} have {min_n} or more answers, so none can be "
@@ -133,18 +143,19 @@ def _findings(summary, anova, pairs, versus, *, group: str, what: str, min_n: in
             f"Across {int(anova['k_groups'])} groups the ratings {verdict} (Welch ANOVA F = {anova['f']:.2f}, "
             f"p = {anova['p_value']:.3g}); group explains {anova['eta_squared'] * 100:.1f}% of the variation "
             "(eta squared).", "a small effect can be significant with many respondents"))
-    clear = pairs[pairs["p_value"] < 0.05] if "p_value" in pairs else pairs.iloc[0:0]
+    clear = (pairs[(pairs["p_value"] < 0.05) & (pairs["diff"].abs() >= min_difference)] if "p_value" in pairs
+             else pairs.iloc[0:0])
     if len(clear):
         strongest = clear.loc[clear["hedges_g"].abs().idxmax()]
         found.append(Finding(
-            f"{len(clear)} of {len(pairs)} pairs of groups differ (Games-Howell); the largest difference is "
+            f"{len(clear)} of {len(pairs)} pairs of groups differ by at least {points_text(min_difference)} (Games-Howell); the largest difference is "
             f"{strongest['group_a']} against {strongest['group_b']}: {strongest['diff']:+.1f} points "
             f"(Hedges' g {strongest['hedges_g']:.2f}).", "Games-Howell p-values are adjusted for all pairs"))
-    flagged = versus[versus["significant"]]
+    flagged = versus[versus["meaningful"]]
     found.append(Finding(
         "Against all other residents: " + (", ".join(
             f"{r.group} {'above' if r.diff > 0 else 'below'} ({r.diff:+.1f})" for r in flagged.itertuples())
-            or "no group stands out") + ".", fdr_note(versus)))
+            or "no group stands out") + ".", fdr_note(versus, min_difference)))
     caveat = suppression_caveat(summary, min_n)
     if caveat:
         found.append(Finding(caveat))
@@ -155,7 +166,8 @@ def _versus_view(versus: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Group": versus["group"], "Answers": versus["n_a"], "Difference": versus["diff"],
         "95% CI low": versus["ci_low"], "95% CI high": versus["ci_high"], "Hedges' g": versus["hedges_g"].round(2),
-        "p (FDR adjusted)": versus["p_adjusted"].map(p_text), "Significant": versus["significant"].map({True: "yes", False: "no"}),
+        "p (FDR adjusted)": versus["p_adjusted"].map(p_text),
+        "Verdict": versus["verdict"].map(STANDING_WORDS),
         "Note": versus["note"],
     })
 
@@ -169,12 +181,13 @@ def _pairs_view(pairs: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _methods(min_n: int) -> str:
+def _methods(min_n: int, min_difference: float) -> str:
     return (
         "Ratings 1-5 (9 = don't know, treated as missing) are put on 0-100. Groups are compared with Welch's "
         "ANOVA (no equal-variance assumption; eta squared as effect size) and Games-Howell pairwise tests "
         "(adjusted for all pairs; Hedges' g as effect size). Each group is also compared with all other "
-        "residents by a Welch difference of means, with the Benjamini-Hochberg false discovery rate held at 5%. "
+        "residents by a Welch difference of means, with the Benjamini-Hochberg false discovery rate held at 5%; "
+        f"a group is called above or below only when the difference also reaches {points_text(min_difference)}. The chart shows unadjusted 95% intervals and marks those groups. "
         f"Groups with fewer than {min_n} answers are suppressed. Tenure and age are grouped into bands; 99 codes "
         "(no answer) are missing. The file has no survey weights, so estimates describe the respondents."
     )

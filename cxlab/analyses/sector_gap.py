@@ -9,7 +9,7 @@ import pandas as pd
 import cxlab
 from cxlab import compare, plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import NO_INTERVAL, gap_findings, series_change
+from cxlab.findings import NO_INTERVAL, gap_findings, series_course
 from cxlab.series import select_series, series_gap
 
 __all__ = ["MIN_TREND_POINTS", "SectorGap", "run"]
@@ -44,7 +44,7 @@ def run(
     >>> result = run(index="Forrester CX Index", lower="federal_government", upper="private_sector",
     ...              start=2015, end=2020)
     >>> print(result.findings.text.splitlines()[1])  # doctest: +ELLIPSIS
-    - The US federal average score on the Forrester CX Index rose from 56.5 (2015) to 61.1 (2020)...
+    - The US federal average score on the Forrester CX Index went from 56.5 (2015) to 61.1 (2020)...
     """
     scores = cxlab.load("cx_benchmarks") if scores is None else scores
     pick = dict(index=index, start=start, end=end)
@@ -54,8 +54,8 @@ def run(
     trend = compare.trend(aligned, value="gap", time="year", min_points=MIN_TREND_POINTS).iloc[0]
     gap_first, *gap_rest = gap_findings(aligned, trend, lower=low_name, upper=up_name, index=index,
                                         min_points=MIN_TREND_POINTS)
-    found = [gap_first, series_change(low, name=low_name, index=index),
-             series_change(up, name=up_name, index=index), *gap_rest]
+    found = [gap_first, series_course(low, name=low_name, index=index),
+             series_course(up, name=up_name, index=index), *gap_rest]
     span = _span(start, end)
     return SectorGap(
         aligned=aligned,
@@ -100,8 +100,10 @@ def _methods(index: str) -> str:
         "Each point is placed in the calendar year in which its period starts (a quarter or a month "
         "counts for its year; a span of years is left out), and where a series has several points in "
         "one year the latest is used. The gap is the second series minus the first in each year both "
-        f"report. A trend is fitted by least squares with a 95% interval and checked with the "
-        f"Theil–Sen estimator, and only with at least {MIN_TREND_POINTS} paired years. Values marked "
+        "report. A series or the gap is described by its course: its first and last point with the "
+        "highest and lowest between them, never by its ends alone. A trend is fitted by least squares "
+        "with a 95% interval and checked with the Theil–Sen estimator, and only with at least "
+        f"{MIN_TREND_POINTS} paired years. Values marked "
         "derived were computed from a stated percentage change or gap, not read from the source. "
         "Different indices (ACSI, Forrester) use different methods and are never mixed in one gap."
     )

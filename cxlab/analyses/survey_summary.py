@@ -13,7 +13,8 @@ import pandas as pd
 import cxlab
 from cxlab import compare, plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import Finding, change_word, estimate_text, fdr_note, suppression_caveat
+from cxlab.compare import MIN_DIFFERENCE
+from cxlab.findings import Finding, difference_phrase, estimate_text, fdr_note, points_text, suppression_caveat
 from cxlab.summary import MIN_N, nps, summarize, top_box
 
 __all__ = ["SurveySummary", "run"]
@@ -32,7 +33,7 @@ class SurveySummary:
     methods: Block
 
 
-def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N,
+def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N, min_difference: float = MIN_DIFFERENCE,
         responses: pd.DataFrame | None = None) -> SurveySummary:
     """Summarise one rating item of a respondent-level data set by entity and period.
 
@@ -59,7 +60,8 @@ def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N,
     overall = summarize(now, value=measure, weight=weight, scale=scale, min_n=min_n).iloc[0]
     shares = top_box(data, value=measure, by=by, weight=weight, scale=scale, min_n=min_n)
     label = labels.get(measure, measure)
-    found = _findings(summary, latest, overall, label=label, period=latest_period, min_n=min_n)
+    found = _findings(summary, latest, overall, label=label, period=latest_period, min_n=min_n,
+                      min_difference=min_difference)
     if scale == (0, 10):
         score = nps(now, value=measure, weight=weight, min_n=min_n).iloc[0]
         if pd.notna(score["nps"]):
@@ -73,29 +75,29 @@ def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N,
         latest_chart=plots.estimate_chart(latest, label="entity", title=f"{label}: {latest_period}",
                                           reference=overall["mean"], reference_label="all respondents"),
         shares_table=table_block(_shares_view(shares), caption=f"{label}: top-two-box share"),
-        methods=note_block(_methods(dataset, scale, weight, min_n)),
+        methods=note_block(_methods(dataset, scale, weight, min_n, min_difference)),
     )
 
 
 def _findings(summary: pd.DataFrame, latest: pd.DataFrame, overall: pd.Series, *, label: str, period: str,
-              min_n: int) -> list[Finding]:
+              min_n: int, min_difference: float) -> list[Finding]:
     if pd.isna(overall["mean"]):
         return [Finding(f"{label}: fewer than {min_n} answers in {period}, so nothing is shown.")]
     found = [Finding(f"{label}: {estimate_text(overall)} on a 0-100 scale in {period} "
-                     f"({int(overall['n']):,} answers).")]
+                     f"({int(overall['n']):,} respondents).")]
     shown = latest.dropna(subset=["mean"]).sort_values("mean")
     if len(shown) >= 2:
         found.append(Finding(f"Highest in {period}: {shown['entity'].iloc[-1]} at {estimate_text(shown.iloc[-1])}; "
                              f"lowest: {shown['entity'].iloc[0]} at {estimate_text(shown.iloc[0])}."))
     periods = sorted(summary["period"].unique())
     if len(periods) >= 2:
-        change = compare.adjust_fdr(compare.gaps(summary[summary["period"].isin([periods[0], periods[-1]])],
-                                                 versus="period", reference=periods[0]))
-        moved = change[change["significant"]]
-        text = "; ".join(f"{r.entity} {change_word(r.diff)} by {abs(r.diff):.1f} points "
-                         f"(95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})" for r in moved.itertuples())
-        found.append(Finding(f"From {periods[0]} to {periods[-1]}: {text or 'no entity changed by more than chance would explain'}.",
-                             fdr_note(change)))
+        change = compare.judge_differences(compare.adjust_fdr(compare.gaps(
+            summary[summary["period"].isin([periods[0], periods[-1]])], versus="period", reference=periods[0])),
+            min_difference=min_difference)
+        text = "; ".join(f"{r['entity']} {difference_phrase(r, min_difference=min_difference)}"
+                         for _, r in change[change["p_value"].notna()].iterrows())
+        found.append(Finding(f"From {periods[0]} to {periods[-1]}: {text or 'no entity has enough answers in both'}.",
+                             fdr_note(change, min_difference)))
     caveat = suppression_caveat(summary, min_n)
     if caveat:
         found.append(Finding(caveat))
@@ -103,18 +105,20 @@ def _findings(summary: pd.DataFrame, latest: pd.DataFrame, overall: pd.Series, *
 
 
 def _shares_view(shares: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Entity": shares["entity"], "Period": shares["period"], "Answers": shares["n"],
-                         "Top-two-box share (%)": shares["share"] * 100, "95% CI low": shares["ci_low"] * 100,
-                         "95% CI high": shares["ci_high"] * 100, "Note": shares["note"]})
+    return pd.DataFrame({"Entity": shares["entity"], "Period": shares["period"], "Respondents": shares["n"],
+                         "Top-two-box share (%)": shares["share"], "95% CI low": shares["ci_low"],
+                         "95% CI high": shares["ci_high"], "Note": shares["note"]})
 
 
-def _methods(dataset: str, scale: tuple, weight: str | None, min_n: int) -> str:
+def _methods(dataset: str, scale: tuple, weight: str | None, min_n: int, min_difference: float) -> str:
     weighting = ("Estimates are weighted; standard errors use Kish's effective sample size. " if weight
                  else "The data have no weights. ")
     return (
         f"Data set {dataset}, ratings on {scale[0]:g}-{scale[1]:g} put on 0-100; missing codes are never scores. "
         + weighting
-        + "Intervals are 95% t intervals; top-two-box shares have Wilson intervals. Changes between the first and "
-        "last period are Welch differences with the Benjamini-Hochberg false discovery rate held at 5%. "
+        + "Means have 95% intervals built on the logit scale (they stay inside 0-100); top-two-box shares have "
+        "Wilson intervals. Changes between the first and last period are Welch differences with the "
+        "Benjamini-Hochberg false discovery rate held at 5%, and a change is called a rise or a fall only when it "
+        f"also reaches {points_text(min_difference)}. "
         f"Cells with fewer than {min_n} answers are suppressed."
     )

@@ -1,0 +1,282 @@
+"""Trustworthy findings: source rows screened, people counted once, intervals on the scale,
+only changes that matter called changes, series described by their course.
+
+Each test names the problem a reader met before (see the README's "Statistics": screening,
+respondents and answers, intervals on bounded scales, meaningful change) and fails without its fix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+import cxlab
+from cxlab.analyses import drivers, federal_overview, sector_gap, service_scorecard, survey_summary
+from cxlab.catalog import read_catalog
+from cxlab.drivers_a11 import classify_question, normalise_text
+from cxlab.loaders import questions
+from cxlab.screening import CHECKS, screen
+from cxlab.summary import summarize_counts
+
+COUNTS = [f"count_{k}" for k in range(1, 6)]
+PASSPORTS = dict(agency="Department of State", service="Passport Services")
+VA = dict(agency="Department of Veterans Affairs", service="Receiving outpatient services")
+
+
+@pytest.fixture(scope="module")
+def left_out() -> pd.DataFrame:
+    return cxlab.excluded("a11_hisp")
+
+
+def caught(left_out: pd.DataFrame, check: str) -> set[tuple[str, str]]:
+    rows = left_out[left_out["check"] == check]
+    return set(zip(rows["record_id"], rows["question"]))
+
+
+# 1. Rows that are not answer distributions -------------------------------------------------------
+
+def test_a_score_typed_into_one_count_cell_is_left_out(left_out):
+    rows = left_out[left_out["check"] == "score_in_cell"]
+    assert set(rows["service"]) == {"Passport Services"} and len(rows) == 20
+    # [0, 0, 0, 4, 0] in a record of 2,296 respondents; [0, 0, 3, 0, 0] in one of 7,590
+    assert {("121", "q1"), ("421", "q1"), ("121", "q4")} <= caught(left_out, "score_in_cell")
+
+
+def test_a_percentage_typed_into_one_count_cell_is_left_out(left_out):
+    # [86, 0, 0, 0, 0] with a stated mean of 1.00 in a record of 2,574 respondents
+    assert caught(left_out, "percent_in_cell") == {("8", "q1"), ("8", "q3"), ("8", "q4"), ("8", "q7"), ("21", "q1")}
+
+
+def test_percentages_instead_of_counts_are_left_out(left_out):
+    rows = left_out[left_out["check"] == "percentages"]
+    assert set(rows["service"]) == {"Reserving a campsite on Recreation.gov", "Applying for disaster assistance"}
+    # a record of 98 respondents whose questions add up to 98 is a real distribution
+    assert not (left_out["record_id"] == "195").any()
+
+
+def test_more_answers_than_respondents_is_left_out(left_out, a11_questions):
+    assert {("437", "q1"), ("672", "q1"), ("340", "q1")} <= caught(left_out, "more_answers")
+    kept = a11_questions[a11_questions["respondents"] > 0]
+    assert (kept["n"] <= kept["respondents"] * 1.02 + 2).all()
+
+
+def test_a_yes_no_question_squeezed_into_the_scale_is_left_out(left_out):
+    # Medicare [27781, 0, 0, 46819, 0]; Healthcare.gov "satisfied with how long it took" [23365, 0, 0, 0, 153639]
+    assert {("28", "q3"), ("234", "q5")} <= caught(left_out, "two_points")
+
+
+def test_a_question_copied_over_another_is_left_out(left_out):
+    assert {("426", "q5"), ("426", "q6"), ("648", "q5"), ("648", "q6"), ("403", "q4"), ("403", "q5")} <= caught(
+        left_out, "copied_question")
+
+
+def test_a_quarter_copied_forward_is_left_out(left_out):
+    rows = left_out[left_out["check"] == "repeated_quarter"]
+    assert set(rows["record_id"]) == {"569", "584", "585"}  # VA outpatient and Healthcare.gov, FY2022-Q4
+    assert (rows["period"] == "FY2022-Q4").all()
+    va = rows[rows["record_id"] == "569"]["reason"].iloc[0]
+    assert va == "repeats FY2022-Q3 (record 505) on 6 of 7 questions: a quarter copied forward"
+
+
+def test_one_survey_under_two_service_names_is_counted_once(left_out, a11):
+    rows = left_out[left_out["check"] == "same_survey"]
+    assert set(rows["record_id"]) == {"423", "526", "562", "607", "227"}
+    iim = "Managing Individual Indian Monies (IIM) accounts"
+    assert set(rows.loc[rows["record_id"] != "227", "service"]) == {iim}
+    assert iim not in set(a11["service"])  # every IIM quarter was the beneficiary-services survey
+    instances = read_catalog()
+    assert not any(i.parameters.get("service") == iim for i in instances)
+
+
+def test_a_stated_mean_that_disagrees_and_all_respondents_in_one_cell_are_flagged():
+    rows = pd.DataFrame({"record_id": ["1", "2", "3"], "agency": "A", "service": ["s", "t", "u"], "period": "FY2021-Q1",
+                         "driver": "satisfaction", "question": "q1", "c1": [10, 0, 0], "c2": [10, 0, 0],
+                         "c3": [10, 0, 0], "c4": [10, 0, 0], "c5": [10, 250, 7], "reported_mean": [3.6, 5.0, 5.0],
+                         "respondents": [50, 250, 7]})
+    flags = screen(rows, counts=["c1", "c2", "c3", "c4", "c5"])
+    assert flags["check"].tolist() == ["mean_mismatch", "respondents_in_cell", ""]  # 7 of 7 all at 5 is believable
+
+
+def test_flagged_rows_are_kept_only_when_asked(a11):
+    kept = cxlab.load("a11_hisp", keep_flagged=True)
+    assert len(kept) > len(a11) and (a11["flag"] == "").all()
+    passports = kept[(kept["service"] == "Passport Services") & (kept["period"] == "FY2021-Q3")]
+    assert passports["flag"].str.contains("a score typed into a count cell").all()
+
+
+def test_the_fy2021_overview_no_longer_ranks_passport_services_on_typed_scores(a11):
+    view = federal_overview.run(fiscal_year=2021, a11=a11)
+    text = " ".join(view.findings.findings)
+    assert "Passport Services (DOS) at 35.7" not in text
+    # every FY2021 Passport row was a typed score or percentage: no cell of 1 or 5 in the heat map
+    assert "Passport Services (DOS)" not in view.heat.index and view.heat.stack().min() > 20
+    assert "Source rows of FY2021 left out" in view.left_out_table.html
+    assert any("with a score typed into a count cell (Passport Services)" in f for f in view.findings.findings)
+
+
+def test_the_passport_scorecard_has_no_zero_cells_and_no_line_across_missing_quarters(a11):
+    card = service_scorecard.run(**PASSPORTS, a11=a11)
+    shown = card.summary.dropna(subset=["mean"])
+    assert (shown["mean"] > 0).all() and not shown["note"].str.contains("zero variance").any()
+    # FY2021-Q2 to FY2022-Q3 held only typed scores and percentages: those quarters are gaps, not zeros
+    assert set(card.summary["period"]) == {"FY2022-Q4", "FY2023-Q1"}
+
+
+# 2. The reviewed mapping of questions to drivers ------------------------------------------------
+
+def test_every_question_text_of_the_file_is_in_the_reviewed_table():
+    raw = pd.read_csv(cxlab.registry.data_dir() / "a11_hisp/mergedcxdata-2023-05-21.csv", dtype=str,
+                      keep_default_na=False)
+    table = pd.read_csv(cxlab.registry.data_dir() / "a11_hisp/question_drivers.csv", dtype=str, keep_default_na=False)
+    texts = {normalise_text(t) for s in range(1, 12) for t in raw[f"attributes_q{s}_text"]}
+    texts -= {"", "NONE", "None", "none", "No Question", "N/A", "0"}
+    assert texts == set(table["question_text"])
+    assert table["reason"].str.len().gt(5).all()
+
+
+def test_satisfaction_wording_beats_an_office_named_trust(a11_questions):
+    trust_office = a11_questions[a11_questions["question_text"].str.contains("from the Trust Beneficiary Call Center")]
+    assert len(trust_office) and (trust_office["driver"] == "satisfaction").all()
+    assert classify_question("I am satisfied with the service I received from the Trust Beneficiary Call Center")[0] == \
+        "satisfaction"
+    card = service_scorecard.run(agency="Department of the Interior",
+                                 service="Contacting the Trust Beneficiary contact center")
+    assert card.findings.findings[0].startswith("In FY2022-Q1, satisfaction with Contacting the Trust Beneficiary")
+
+
+def test_time_wording_beats_satisfied(a11_questions):
+    hhs = a11_questions[a11_questions["question_text"].str.contains("satisfied with how long it took",
+                                                                    case=False)]
+    assert (hhs["driver"] == "efficiency").all()
+    assert classify_question("Are you satisfied with how long it took you to get through?")[0] == "efficiency"
+
+
+def test_a_text_missing_from_the_table_is_reported_never_classified(data_copy):
+    import hashlib
+
+    import yaml
+
+    table = data_copy / "a11_hisp/question_drivers.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(line for line in lines if not line.startswith("My need was addressed.,")),
+                     encoding="utf-8")
+    registry = yaml.safe_load((data_copy / "datasets.yml").read_text())
+    registry["a11_hisp"]["driver_table_sha256"] = hashlib.sha256(table.read_bytes()).hexdigest()
+    (data_copy / "datasets.yml").write_text(yaml.safe_dump(registry))
+    left = cxlab.excluded("a11_hisp")
+    unreviewed = left[(left["question_text"] == "My need was addressed.") & (left["n"] > 0)]
+    assert len(unreviewed) > 100 and (unreviewed["check"] == "unreviewed").all()
+    assert unreviewed["reason"].str.contains("the wording rules propose: effectiveness").all()
+    assert "My need was addressed." not in set(questions("a11_hisp")["question_text"])
+
+
+# 3. People, not answers -------------------------------------------------------------------------
+
+def test_two_questions_on_one_driver_count_each_respondent_once(a11, a11_questions):
+    # Healthcare.gov FY2023-Q1: two questions on the representative, 174,651 and 175,008 answers
+    rows = a11_questions[(a11_questions["record_id"] == "617") & (a11_questions["driver"] == "employee")]
+    assert rows["question"].tolist() == ["q7", "q10"] and rows["n"].sum() == 349_659
+    person = a11[(a11["record_id"] == "617") & (a11["driver"] == "employee")].iloc[0]
+    assert person["n"] == pytest.approx(rows["n"].mean()) and person["answers"] == 349_659
+    assert person["n"] <= person["respondents"] == 199_607
+    # the mean is that of the two questions' answers together
+    together = rows[COUNTS].sum().to_numpy()
+    assert person[COUNTS].to_numpy(float) @ np.arange(1, 6) / person["n"] == pytest.approx(
+        together @ np.arange(1, 6) / together.sum())
+
+
+def test_a_record_never_counts_more_people_than_it_surveyed(a11):
+    # Passport Services FY2023-Q1 by phone: 1,142 answers to q1 from a record of 1,124 respondents
+    person = a11[(a11["record_id"] == "597") & (a11["driver"] == "satisfaction")].iloc[0]
+    assert person["answers"] == 1142 and person["n"] == 1124 == person["respondents"]
+    known = a11[a11["respondents"] > 0]
+    assert (known["n"] <= known["respondents"]).all()
+
+
+def test_no_scorecard_shows_more_respondents_than_the_quarter_had(a11):
+    for instance in read_catalog():
+        if instance.notebook.stem != "service_scorecard":
+            continue
+        rows = service_scorecard.select_service(a11, agency=instance.parameters["agency"],
+                                                service=instance.parameters["service"])
+        records = rows.drop_duplicates("record_id")
+        known = records.groupby("period")["respondents"].agg(lambda r: r.sum() if (r > 0).all() else np.inf)
+        cells = summarize_counts(rows, counts=COUNTS, by=["period", "driver"], min_n=0)
+        assert (cells["n"].astype(float) <= cells["period"].map(known) + 1e-9).all(), instance.name
+
+
+# 5. Intervals on the scale ----------------------------------------------------------------------
+
+def test_every_a11_cell_keeps_its_interval_inside_0_100(a11):
+    cells = summarize_counts(a11, counts=COUNTS, by=["service", "period", "driver"], min_n=1)
+    cells = cells[cells["has_interval"]]
+    assert cells["ci_low"].between(0, 100).all() and cells["ci_high"].between(0, 100).all()
+    assert ((cells["ci_low"] <= cells["mean"]) & (cells["mean"] <= cells["ci_high"])).all()
+
+
+def test_a_small_cell_near_the_top_stays_below_100(a11):
+    card = service_scorecard.run(agency="Department of Labor",
+                                 service="Seeking reapproval for maintaining VPP-level safety systems", a11=a11)
+    top = card.summary.dropna(subset=["mean"]).sort_values("mean").iloc[-1]
+    assert top["mean"] > 90 and top["ci_high"] < 100
+
+
+# 6. Significant is not meaningful ----------------------------------------------------------------
+
+def test_no_change_under_one_point_is_called_a_rise_or_a_fall(a11):
+    card = service_scorecard.run(**VA, a11=a11)
+    small = card.changes[card.changes["p_adjusted"].lt(0.05) & card.changes["diff"].abs().lt(1)]
+    assert len(small) >= 3  # hundreds of thousands of respondents: tiny moves are significant
+    text = " ".join(card.findings.findings)
+    for row in small.itertuples():
+        assert f"by {abs(row.diff):.1f} points" not in text
+    assert "no meaningful change" in text and "no meaningful change" in card.changes_table.html
+
+
+# 7. Framing ---------------------------------------------------------------------------------------
+
+def test_series_are_described_by_their_course(scores):
+    report = sector_gap.run(index="ACSI", lower="federal_government", upper="national", scores=scores)
+    text = " ".join(report.findings.findings)
+    assert "went from 68.6 (1999) to 70.4 (2025), with a high of 72.3 (2006) and a low of 63.4 (2021)" in text
+    assert "widened" not in text and "narrowed" not in text and " rose " not in text
+    assert "with a high of 10.8 (2015) and a low of 7.3 (2017) in between" in text
+
+
+def test_pooled_and_plain_federal_averages_are_shown_side_by_side(a11):
+    view = federal_overview.run(fiscal_year=2021, a11=a11)
+    first = view.findings.findings[0]
+    plain = view.league["mean"].dropna().mean()
+    assert f"pooling all {int(view.overall['n']):,} respondents" in first
+    assert f"and {plain:.1f} (95% CI" in first and "as the plain average of the services' own scores" in first
+    assert view.overall["mean"] - plain > 4  # the pooled figure leans on the largest services
+
+
+def test_driver_findings_stay_correlational(residents):
+    text = " ".join(drivers.run(n_boot=50, residents=residents).findings.findings).lower()
+    for advice in ("concentrate", "strongest driver", "focus on", "should", "moves this rating"):
+        assert advice not in text
+    assert "goes with it most strongly" in text
+
+
+def test_the_standing_chart_marks_exactly_what_the_sentence_names(a11):
+    card = service_scorecard.run(agency="Department of Labor",
+                                 service="Seeking reapproval for maintaining VPP-level safety systems", a11=a11)
+    marked = set(card.standing.loc[card.standing["meaningful"], "measure"])
+    sentence = next(f for f in card.findings.findings if "compared with all other federal services" in f)
+    for measure in card.standing["measure"]:
+        assert (measure.lower() in sentence.split(";")[0] + sentence.split(";")[1]) == (measure in marked)
+    assert "not adjusted for multiple comparisons" in card.standing_chart.text
+
+
+# 8. survey_summary ------------------------------------------------------------------------------
+
+def test_survey_summary_shows_top_two_box_as_a_percentage(residents):
+    result = survey_summary.run(dataset="sandiego_2015", measure="Q2_6", responses=residents)
+    table = BeautifulSoup(result.shares_table.html, "html.parser")
+    column = [th.get_text() for th in table.select("thead th")].index("Top-two-box share (%)")
+    cells = [float(tr.find_all(["th", "td"])[column].get_text().replace(",", "")) for tr in table.select("tbody tr")]
+    expected = (residents["Q2_6"] >= 4).sum() / residents["Q2_6"].notna().sum() * 100
+    assert cells == [pytest.approx(expected, abs=0.05)]
