@@ -35,8 +35,8 @@ from typing import Any
 
 import psutil
 
-from cxlab.catalog import Instance, read_catalog
-from cxlab.executors import default_jobs
+from cxlab.build.catalog import Instance, read_catalog
+from cxlab.build.executors import default_jobs
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent

@@ -3,9 +3,9 @@
 Two ways, each in a fresh process so that each peak memory (max RSS) is its own:
 
 ``cxlab``
-    ``cxlab.loaders.load_source``: the file is read in chunks of 1M records, every value is
+    ``cxlab.data.loaders.load_source``: the file is read in chunks of 1M records, every value is
     validated (missing codes, scale, weights, periods, unique ids), then
-    ``cxlab.summary.summarize`` per entity x period, weighted, for every item.
+    ``cxlab.stats.summary.summarize`` per entity x period, weighted, for every item.
 ``pandas``
     the plain alternative: ``pd.read_parquet``, missing codes 98/99 set to NA by hand (nothing
     validated), then the same ``summarize``.
@@ -76,15 +76,15 @@ def make_file(path: Path, rows: int, *, seed: int = 8, group: int = 1_000_000) -
 
 
 def _summary(table: pd.DataFrame) -> pd.DataFrame:
-    from cxlab.summary import summarize
+    from cxlab.stats.summary import summarize
 
     return summarize(table, value=ITEMS, by=["entity", "period"], weight="weight", scale=(0, 10))
 
 
 def run_cxlab(path: Path) -> tuple[pd.DataFrame, dict[str, float]]:
     """Validated chunked load, then the summary."""
-    from cxlab.loaders import load_source
-    from cxlab.registry import mapping_source
+    from cxlab.data.loaders import load_source
+    from cxlab.data.registry import mapping_source
 
     started = time.perf_counter()
     table = load_source(mapping_source(path, path.with_suffix(".yml")))
@@ -95,7 +95,7 @@ def run_cxlab(path: Path) -> tuple[pd.DataFrame, dict[str, float]]:
 
 def run_pandas(path: Path) -> tuple[pd.DataFrame, dict[str, float]]:
     """The plain read: no validation; missing codes turned into NA by hand; the same summary."""
-    from cxlab.periods import read_periods
+    from cxlab.data.periods import read_periods
 
     started = time.perf_counter()
     raw = pd.read_parquet(path)

@@ -63,8 +63,8 @@ def make_data(rows: int, seed: int = 0) -> pd.DataFrame:
 
 def cxlab_gap_table(data: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
     """The gap table, with the seconds spent summarising and comparing."""
-    from cxlab.compare import gaps
-    from cxlab.summary import summarize
+    from cxlab.stats.compare import gaps
+    from cxlab.stats.summary import summarize
 
     start = time.perf_counter()
     summary = summarize(data, value="score", by=["group", "period", "channel"])
@@ -77,7 +77,7 @@ def pingouin_loop(data: pd.DataFrame) -> pd.DataFrame:
     """One pingouin.ttest per (group, period) cell, web against phone, on the 0-100 scale."""
     import pingouin as pg
 
-    from cxlab.compare import _quiet_pingouin
+    from cxlab.stats.compare import _quiet_pingouin
 
     rows = []
     for (group, period), cell in data.groupby(["group", "period"], observed=True):
@@ -118,7 +118,7 @@ def worker(rows: int, loop_groups: int, repeat: int) -> dict:
     total_s = summarize_s + gaps_s
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    from cxlab.summary import summarize
+    from cxlab.stats.summary import summarize
 
     as_float = data.assign(score=data["score"].astype("float64"))
     float_s = []

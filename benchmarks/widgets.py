@@ -5,10 +5,10 @@ the items keep their real correlations and the groups their real sizes. The driv
 (outcome Q2_6, the fifteen Q3 service areas) is built on them once; then a series of group
 filters (districts, owners/renters, age bands, years in the city) is applied, each as:
 
-* cxlab update: :func:`cxlab.explorer_state.driver_view` on the per-cell sufficient statistics
+* cxlab update: :func:`cxlab.explore.state.driver_view` on the per-cell sufficient statistics
   prepared once (select the cells, add them up, correlation -> relative weights -> quadrant);
 * recompute from raw rows: label the groups, filter the rows, drop incomplete ones, means and
-  correlation matrix, the same relative weights (``cxlab.drivers._relative_weights``), quadrant.
+  correlation matrix, the same relative weights (``cxlab.stats.drivers._relative_weights``), quadrant.
 
 Both give the same numbers (checked). Also timed: the whole widget update (setting the control:
 numbers, both figures rendered to PNG, HTML panes; alternately the filter and all groups), the one-off preparation of the cells, and one
@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 import cxlab
-from cxlab import drivers
+from cxlab.stats import drivers
 from cxlab.analyses.drivers import item_block
 from cxlab.analyses.resident_groups import resident_group
-from cxlab.explorer_state import driver_cells, driver_view
-from cxlab.widgets import DriverExplorer, GapExplorer, ServiceExplorer
+from cxlab.explore.state import driver_cells, driver_view
+from cxlab.explore import DriverExplorer, GapExplorer, ServiceExplorer
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_MS = 150.0

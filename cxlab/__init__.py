@@ -28,12 +28,12 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree witho
 #: and ``cxlab list`` start without loading pandas, scipy and pandera when nothing needs them.
 _HOMES = {
     **dict.fromkeys(["adjust_fdr", "gap_change", "gaps", "games_howell", "mann_whitney", "trend",
-                     "welch_anova"], "cxlab.compare"),
-    **dict.fromkeys(["cronbach_alpha", "importance", "quadrant"], "cxlab.drivers"),
-    **dict.fromkeys(["dictionary", "excluded", "load"], "cxlab.loaders"),
-    "datasets": "cxlab.registry",
+                     "welch_anova"], "cxlab.stats.compare"),
+    **dict.fromkeys(["cronbach_alpha", "importance", "quadrant"], "cxlab.stats.drivers"),
+    **dict.fromkeys(["dictionary", "excluded", "load"], "cxlab.data.loaders"),
+    "datasets": "cxlab.data.registry",
     **dict.fromkeys(["nps", "rescale", "summarize", "summarize_counts", "summarize_points", "top_box"],
-                    "cxlab.summary"),
+                    "cxlab.stats.summary"),
 }
 
 __all__ = [

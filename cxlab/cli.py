@@ -15,14 +15,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cxlab.datacheck import add_data_commands
+from cxlab.data.check import add_data_commands
 
 __all__ = ["main"]
 
 def _select(args: argparse.Namespace) -> tuple[list, list]:
     """The whole catalog and the instances whose name matches one of the ``--only`` patterns."""
-    from cxlab.catalog import CATALOG
-    from cxlab.uptodate import Stamps
+    from cxlab.build.catalog import CATALOG
+    from cxlab.build.uptodate import Stamps
 
     instances = Stamps(_out(args)).catalog(Path(args.catalog).resolve() if args.catalog else CATALOG)
     patterns = getattr(args, "only", None)
@@ -30,7 +30,7 @@ def _select(args: argparse.Namespace) -> tuple[list, list]:
 
 
 def _out(args: argparse.Namespace) -> Path:
-    from cxlab.build import REPORTS
+    from cxlab.build.batch import REPORTS
 
     return Path(args.out) if args.out else REPORTS
 
@@ -43,7 +43,7 @@ def _positive(text: str) -> int:
 
 
 def _dry_run(instances: list, out_dir: Path, force: bool, console: Console) -> int:
-    from cxlab.build import plan
+    from cxlab.build.batch import plan
 
     todo = [s for s in plan(instances, out_dir, force=force) if not s.up_to_date]
     for status in todo:
@@ -53,8 +53,8 @@ def _dry_run(instances: list, out_dir: Path, force: bool, console: Console) -> i
 
 
 def _build(args: argparse.Namespace, console: Console) -> int:
-    from cxlab.build import build
-    from cxlab.progress import BuildProgress, describe, summary
+    from cxlab.build.batch import build
+    from cxlab.build.progress import BuildProgress, describe, summary
 
     started = time.perf_counter()
     catalog, instances = _select(args)
@@ -83,7 +83,7 @@ def _build(args: argparse.Namespace, console: Console) -> int:
 
 
 def _list(args: argparse.Namespace, console: Console) -> int:
-    from cxlab.build import plan
+    from cxlab.build.batch import plan
 
     _, instances = _select(args)
     statuses = plan(instances, _out(args))
@@ -97,7 +97,7 @@ def _list(args: argparse.Namespace, console: Console) -> int:
 
 
 def _clean(args: argparse.Namespace, console: Console) -> int:
-    from cxlab.build import clean_reports
+    from cxlab.build.batch import clean_reports
 
     catalog, _ = _select(args)
     removed = clean_reports(catalog, _out(args))
@@ -106,7 +106,7 @@ def _clean(args: argparse.Namespace, console: Console) -> int:
 
 
 def _datasets(args: argparse.Namespace, console: Console) -> int:
-    from cxlab.registry import datasets
+    from cxlab.data.registry import datasets
 
     console.print(datasets().to_string(index=False), markup=False)
     return 0
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         add(commands)
     args = parser.parse_args(argv)
     console = Console(highlight=False, soft_wrap=True)
-    from cxlab.catalog import CatalogError
+    from cxlab.build.catalog import CatalogError
     from cxlab.errors import DataError
 
     try:

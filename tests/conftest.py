@@ -39,7 +39,7 @@ def a11() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def a11_questions() -> pd.DataFrame:
     """The bundled A-11 rows one per record and question (whole counts, before people are counted once)."""
-    from cxlab.loaders import questions
+    from cxlab.data.loaders import questions
 
     return questions("a11_hisp")
 
@@ -66,8 +66,8 @@ def built_catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]
 
     ``CXLAB_BROWSER_SAMPLE=1`` builds only the first report of each notebook, for a quick run.
     """
-    from cxlab.build import build
-    from cxlab.catalog import read_catalog
+    from cxlab.build.batch import build
+    from cxlab.build.catalog import read_catalog
 
     out = tmp_path_factory.mktemp("reports")
     instances = _sample(read_catalog())

@@ -25,9 +25,10 @@ from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from cxlab.build import build_one
-from cxlab.catalog import NOTEBOOKS, Instance, read_catalog
-from cxlab.report import headline, index_page
+from cxlab.build.batch import build_one
+from cxlab.build.catalog import NOTEBOOKS, Instance, read_catalog
+from cxlab.build.pages import index_page
+from cxlab.report.export import headline
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

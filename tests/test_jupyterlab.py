@@ -20,7 +20,7 @@ from jupyter_client.jsonutil import json_default
 from jupyter_client.session import Session
 
 from cxlab.analyses import sector_gap
-from cxlab.catalog import NOTEBOOKS
+from cxlab.build.catalog import NOTEBOOKS
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from cxlab.build import build_one
-from cxlab.catalog import NOTEBOOKS, Instance
+from cxlab.build.batch import build_one
+from cxlab.build.catalog import NOTEBOOKS, Instance
 
 CASES = {
     "scorecard-default": ("service_scorecard", {}, "satisfaction with Receiving outpatient services was"),
@@ -43,7 +43,7 @@ def test_a_data_set_added_by_registry_entry_alone_becomes_a_report(data_copy: Pa
 
     import yaml
 
-    from cxlab.catalog import read_catalog
+    from cxlab.build.catalog import read_catalog
 
     entry = yaml.safe_load((data_copy / "examples" / "service_survey.yml").read_text())["service_survey"]
     entry["sha256"] = hashlib.sha256((data_copy / entry["file"]).read_bytes()).hexdigest()

@@ -14,11 +14,11 @@ from bs4 import BeautifulSoup
 
 import cxlab
 from cxlab.analyses import drivers, federal_overview, sector_gap, service_scorecard, survey_summary
-from cxlab.catalog import read_catalog
-from cxlab.drivers_a11 import classify_question, normalise_text
-from cxlab.loaders import questions
-from cxlab.screening import CHECKS, screen
-from cxlab.summary import summarize_counts
+from cxlab.build.catalog import read_catalog
+from cxlab.data.a11_drivers import classify_question, normalise_text
+from cxlab.data.loaders import questions
+from cxlab.data.screening import CHECKS, screen
+from cxlab.stats.summary import summarize_counts
 
 COUNTS = [f"count_{k}" for k in range(1, 6)]
 PASSPORTS = dict(agency="Department of State", service="Passport Services")
@@ -127,9 +127,9 @@ def test_the_passport_scorecard_has_no_zero_cells_and_no_line_across_missing_qua
 # 2. The reviewed mapping of questions to drivers ------------------------------------------------
 
 def test_every_question_text_of_the_file_is_in_the_reviewed_table():
-    raw = pd.read_csv(cxlab.registry.data_dir() / "a11_hisp/mergedcxdata-2023-05-21.csv", dtype=str,
+    raw = pd.read_csv(cxlab.data.registry.data_dir() / "a11_hisp/mergedcxdata-2023-05-21.csv", dtype=str,
                       keep_default_na=False)
-    table = pd.read_csv(cxlab.registry.data_dir() / "a11_hisp/question_drivers.csv", dtype=str, keep_default_na=False)
+    table = pd.read_csv(cxlab.data.registry.data_dir() / "a11_hisp/question_drivers.csv", dtype=str, keep_default_na=False)
     texts = {normalise_text(t) for s in range(1, 12) for t in raw[f"attributes_q{s}_text"]}
     texts -= {"", "NONE", "None", "none", "No Question", "N/A", "0"}
     assert texts == set(table["question_text"])

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 import cxlab
-from cxlab import drivers, plots
-from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import Finding
-from cxlab.summary import MIN_N
+from cxlab.stats import drivers
+from cxlab.report import plots
+from cxlab.report.blocks import Block, findings_block, note_block, table_block
+from cxlab.report.findings import Finding
+from cxlab.stats.summary import MIN_N
 
 __all__ = ["STATED_ITEMS", "STATED_COLUMNS", "DriverReport", "item_block", "stated_importance", "run"]
 

@@ -8,14 +8,15 @@ import numpy as np
 import pandas as pd
 
 import cxlab
-from cxlab import compare, plots
+from cxlab.stats import compare
+from cxlab.report import plots
 from cxlab.analyses.service_scorecard import COUNTS, left_out_of, left_out_view
-from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.compare import MIN_DIFFERENCE
-from cxlab.drivers_a11 import DRIVER_LABELS, DRIVERS
-from cxlab.findings import (STANDING_WORDS, Finding, estimate_text, fdr_note, interval_text, left_out_caveat, p_text,
+from cxlab.report.blocks import Block, findings_block, note_block, table_block
+from cxlab.stats.compare import MIN_DIFFERENCE
+from cxlab.data.a11_drivers import DRIVER_LABELS, DRIVERS
+from cxlab.report.findings import (STANDING_WORDS, Finding, estimate_text, fdr_note, interval_text, left_out_caveat, p_text,
                             points_text, suppression_caveat)
-from cxlab.summary import MIN_N, summarize_counts
+from cxlab.stats.summary import MIN_N, summarize_counts
 
 __all__ = ["Overview", "run", "against_the_rest", "mean_of_services"]
 
@@ -43,7 +44,7 @@ def against_the_rest(rows: pd.DataFrame, *, by: str, min_n: int = MIN_N,
 
     The complement's counts are the total minus the group's own, so the two sides are
     independent samples. ``verdict`` and ``meaningful`` say which differences count
-    (:func:`cxlab.compare.judge_differences`).
+    (:func:`cxlab.stats.compare.judge_differences`).
 
     Examples
     --------

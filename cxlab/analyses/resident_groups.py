@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 
 import cxlab
-from cxlab import compare, plots
-from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.compare import MIN_DIFFERENCE
-from cxlab.findings import STANDING_WORDS, Finding, estimate_text, fdr_note, p_text, points_text, suppression_caveat
-from cxlab.summary import MIN_N, rescale, summarize
+from cxlab.stats import compare
+from cxlab.report import plots
+from cxlab.report.blocks import Block, findings_block, note_block, table_block
+from cxlab.stats.compare import MIN_DIFFERENCE
+from cxlab.report.findings import STANDING_WORDS, Finding, estimate_text, fdr_note, p_text, points_text, suppression_caveat
+from cxlab.stats.summary import MIN_N, rescale, summarize
 
 __all__ = ["GROUPS", "GroupReport", "resident_group", "versus_rest", "run"]
 
@@ -73,7 +74,7 @@ def versus_rest(data: pd.DataFrame, *, value: str, group: str, min_n: int = MIN_
                 min_difference: float = MIN_DIFFERENCE) -> pd.DataFrame:
     """Each group against all other respondents (Welch), with Benjamini-Hochberg control.
 
-    ``verdict`` and ``meaningful`` say which differences count (:func:`cxlab.compare.judge_differences`).
+    ``verdict`` and ``meaningful`` say which differences count (:func:`cxlab.stats.compare.judge_differences`).
 
     Examples
     --------

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 import cxlab
-from cxlab import compare, plots
-from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.findings import NO_INTERVAL, gap_findings, series_course
-from cxlab.series import select_series, series_gap
+from cxlab.stats import compare
+from cxlab.report import plots
+from cxlab.report.blocks import Block, findings_block, note_block, table_block
+from cxlab.report.findings import NO_INTERVAL, gap_findings, series_course
+from cxlab.data.series import select_series, series_gap
 
 __all__ = ["MIN_TREND_POINTS", "SectorGap", "run"]
 

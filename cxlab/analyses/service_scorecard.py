@@ -8,14 +8,15 @@ import numpy as np
 import pandas as pd
 
 import cxlab
-from cxlab import compare, plots
-from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.drivers_a11 import DRIVER_LABELS
-from cxlab.compare import MIN_DIFFERENCE
-from cxlab.loaders import LEFT_OUT_COLUMNS
-from cxlab.findings import (CHANGE_WORDS, Finding, difference_phrase, estimate_text, fdr_note, left_out_caveat, p_text,
+from cxlab.stats import compare
+from cxlab.report import plots
+from cxlab.report.blocks import Block, findings_block, note_block, table_block
+from cxlab.data.a11_drivers import DRIVER_LABELS
+from cxlab.stats.compare import MIN_DIFFERENCE
+from cxlab.data.loaders import LEFT_OUT_COLUMNS
+from cxlab.report.findings import (CHANGE_WORDS, Finding, difference_phrase, estimate_text, fdr_note, left_out_caveat, p_text,
                             percent_text, points_text, suppression_caveat)
-from cxlab.summary import MIN_N, summarize_counts
+from cxlab.stats.summary import MIN_N, summarize_counts
 
 __all__ = ["COUNTS", "Scorecard", "run", "select_service", "previous_quarter", "year_earlier", "left_out_of",
            "left_out_view"]
@@ -214,7 +215,7 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
     min_difference : float
         The smallest change (points on 0-100) called a rise or a fall.
     keep_flagged : bool
-        Keep the source rows the screening flagged (see :mod:`cxlab.screening`); left out by default.
+        Keep the source rows the screening flagged (see :mod:`cxlab.data.screening`); left out by default.
     a11 : DataFrame, optional
         The loaded A-11 table (``cxlab.load("a11_hisp")`` by default).
 

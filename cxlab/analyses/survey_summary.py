@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 import cxlab
-from cxlab import compare, plots
-from cxlab.blocks import Block, findings_block, note_block, table_block
-from cxlab.compare import MIN_DIFFERENCE
-from cxlab.findings import Finding, difference_phrase, estimate_text, fdr_note, points_text, suppression_caveat
-from cxlab.summary import MIN_N, nps, summarize, top_box
+from cxlab.stats import compare
+from cxlab.report import plots
+from cxlab.report.blocks import Block, findings_block, note_block, table_block
+from cxlab.stats.compare import MIN_DIFFERENCE
+from cxlab.report.findings import Finding, difference_phrase, estimate_text, fdr_note, points_text, suppression_caveat
+from cxlab.stats.summary import MIN_N, nps, summarize, top_box
 
 __all__ = ["SurveySummary", "run"]
 

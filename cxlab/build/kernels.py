@@ -1,0 +1,289 @@
+"""Fresh kernels without the start-up cost: each one is forked from a warm template process.
+
+A kernel start and the imports of pandas, seaborn, pingouin and cxlab take about three seconds of
+a small report's time. A :class:`KernelFactory` starts one *template* process that makes those
+imports once, with every module the notebooks to run import (:func:`notebook_imports`), and
+waits; for every report it forks a new process from the template, and that process becomes an
+ordinary ipykernel kernel (IPC sockets, heartbeat, interrupts). The template never runs a cell,
+so every kernel starts from the same state, and a kernel runs exactly one notebook before it is
+stopped: nothing passes from one report to the next. The factory keeps one kernel forked ahead,
+so the next report's kernel starts while the current report runs.
+
+The template and its kernels form their own process group: a terminal's Ctrl-C does not reach
+them (the build stops them), and when the factory's process dies, however it dies, the template
+reads end-of-file, and it and every kernel it forked are killed together.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.connect import write_connection_file
+
+__all__ = ["PRELOAD", "ForkedKernel", "KernelFactory", "notebook_imports"]
+
+#: What the template always imports before it forks (the notebooks' own imports come after).
+PRELOAD = ("ipykernel.ipkernel", "pandas", "seaborn", "pingouin", "cxlab")
+
+#: The matplotlib backend an ipykernel kernel selects; set before matplotlib is imported.
+_INLINE = "module://matplotlib_inline.backend_inline"
+
+#: One thread per kernel for BLAS and OpenMP: the build runs reports side by side instead.
+_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def notebook_imports(paths: Iterable[Path]) -> tuple[str, ...]:
+    """The modules the code cells of these notebooks import at their top level.
+
+    ``from package import name`` gives ``package`` and ``package.name`` (the name may be a
+    module); a cell that is not plain Python (a magic, say) is skipped.
+
+    Examples
+    --------
+    >>> from cxlab.build.catalog import NOTEBOOKS
+    >>> found = notebook_imports([NOTEBOOKS / "sector_gap.ipynb"])
+    >>> "cxlab.analyses.sector_gap" in found, "typing.Optional" in found
+    (True, True)
+    """
+    cells = [cell for path in set(paths) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    found: set[str] = set()
+    for cell in (c for c in cells if c["cell_type"] == "code"):
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.update([node.module, *(f"{node.module}.{alias.name}" for alias in node.names)])
+    return tuple(sorted(found))
+
+
+class ForkedKernel:
+    """One running kernel forked from the template, in the shape nbclient expects of a manager.
+
+    Pass it as ``km`` to ``papermill.execute_notebook`` or ``nbclient.NotebookClient``: it hands
+    out a connected client and can be interrupted, checked and shut down.
+    """
+
+    has_kernel = True
+
+    def __init__(self, pid: int, connection_file: Path, cwd: Path) -> None:
+        self.pid = pid
+        self.connection_file = connection_file
+        self.cwd = cwd
+        self._clients: list[AsyncKernelClient] = []
+
+    def client(self) -> AsyncKernelClient:
+        """A client connected to this kernel's sockets (closed when the kernel shuts down)."""
+        kc = AsyncKernelClient(connection_file=str(self.connection_file))
+        kc.load_connection_file()
+        self._clients.append(kc)
+        return kc
+
+    def is_alive(self) -> bool:
+        """Whether the kernel's process still runs (a killed one waiting to be reaped does not)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except FileNotFoundError:
+            return False
+        return stat.rpartition(")")[2].split()[0] != "Z"
+
+    def interrupt_kernel(self) -> None:
+        """Interrupt the running cell, as a notebook's stop button does."""
+        if self.is_alive():
+            os.kill(self.pid, signal.SIGINT)
+
+    def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """Stop the kernel at once (it holds nothing worth keeping) and wait until it is gone."""
+        for kc in self._clients:
+            kc.stop_channels()
+        if self.is_alive():
+            os.kill(self.pid, signal.SIGKILL)
+        self.wait(5)
+        self.cleanup_resources()
+
+    def wait(self, seconds: float) -> None:
+        """Wait up to ``seconds`` for the kernel's process to end and be reaped."""
+        deadline = time.monotonic() + seconds
+        while Path(f"/proc/{self.pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        """Remove the kernel's connection file and socket files."""
+        sockets = self.connection_file.parent.glob(f"{self.connection_file.stem}-*")
+        for path in [self.connection_file, *sockets]:
+            path.unlink(missing_ok=True)
+
+
+class KernelFactory:
+    """Start a warm template process and fork fresh kernels from it.
+
+    Parameters
+    ----------
+    preload : iterable of str
+        Modules the template imports after :data:`PRELOAD` (see :func:`notebook_imports`).
+    log : Path, optional
+        File that receives the kernels' own log lines (default: discarded), so that messages
+        such as a kernel's shutdown notice stay out of the build's progress output.
+    ahead : bool
+        Keep one kernel forked ahead of demand (the next report's kernel starts while the
+        current one runs).
+
+    Examples
+    --------
+    >>> with KernelFactory() as factory:
+    ...     kernel = factory.kernel(Path.cwd())
+    ...     kernel.is_alive()
+    True
+    >>> kernel.is_alive()
+    False
+    """
+
+    def __init__(self, *, preload: Iterable[str] = (), log: Path | None = None, ahead: bool = True) -> None:
+        self._sockets = Path(tempfile.mkdtemp(prefix="cxlab-kernels-"))
+        self._ahead = ahead
+        self._spare: ForkedKernel | None = None
+        self._forked: list[ForkedKernel] = []
+        self._lock = threading.Lock()
+        with open(log, "a", encoding="utf-8") if log else open(os.devnull, "w") as stderr:
+            self._template = subprocess.Popen(
+                [sys.executable, "-m", "cxlab.build.kernels", str(self._sockets), *PRELOAD, *preload],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, process_group=0,
+                env=_template_env(),
+            )
+
+    @property
+    def template_pid(self) -> int:
+        """The process id of the template (its process group holds every kernel forked from it)."""
+        return self._template.pid
+
+    def kernel(self, cwd: Path) -> ForkedKernel:
+        """A new kernel whose working folder is ``cwd``; the caller shuts it down after use."""
+        with self._lock:
+            spare, self._spare = self._spare, None
+            if spare is None or spare.cwd != cwd or not spare.is_alive():
+                if spare is not None:
+                    spare.shutdown_kernel()
+                spare = self._fork(cwd)
+            if self._ahead:
+                self._spare = self._fork(cwd)
+            return spare
+
+    def _fork(self, cwd: Path) -> ForkedKernel:
+        self._forked = [k for k in self._forked if k.is_alive()]
+        name = f"kernel-{secrets.token_hex(4)}"
+        connection_file = self._sockets / f"{name}.json"
+        write_connection_file(
+            str(connection_file), ip=str(self._sockets / name), key=secrets.token_hex(16).encode(), transport="ipc",
+        )
+        assert self._template.stdin is not None and self._template.stdout is not None
+        self._template.stdin.write(json.dumps({"connection_file": str(connection_file), "cwd": str(cwd)}) + "\n")
+        self._template.stdin.flush()
+        reply = self._template.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the kernel template exited with code {self._template.wait()}")
+        self._forked.append(ForkedKernel(json.loads(reply)["pid"], connection_file, cwd))
+        return self._forked[-1]
+
+    def close(self) -> None:
+        """Kill the template and every kernel forked from it; safe to call from any thread."""
+        try:
+            os.killpg(self._template.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._template.wait()
+        for kernel in list(self._forked):
+            kernel.wait(5)
+        for stream in (self._template.stdin, self._template.stdout):
+            if stream is not None:
+                stream.close()
+        shutil.rmtree(self._sockets, ignore_errors=True)
+
+    def __enter__(self) -> KernelFactory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _template_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", _INLINE)
+    for name in _THREADS:
+        env.setdefault(name, "1")
+    return env
+
+
+def _import(name: str) -> None:
+    """Import a module now; a name that is not a module (``from typing import Optional``) is passed over."""
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        if err.name != name:  # a module that is there but needs one that is not
+            print(f"cxlab.build.kernels: could not preload {name}: {err!r}", file=sys.stderr)
+    except Exception as err:  # the notebook that needs it will show the real error
+        print(f"cxlab.build.kernels: could not preload {name}: {err!r}", file=sys.stderr)
+
+
+def _run_kernel(request: dict[str, Any]) -> None:
+    """In a forked child: become a kernel on the requested sockets; never returns."""
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.chdir(request["cwd"])
+        if "numpy" in sys.modules:  # a fresh process draws a fresh seed; so does a forked one
+            sys.modules["numpy"].random.seed()
+        from ipykernel.kernelapp import IPKernelApp
+        from traitlets.config import Config
+
+        config = Config({"HistoryManager": {"enabled": False}})  # parallel kernels, one sqlite file
+        app = IPKernelApp.instance(config=config, connection_file=request["connection_file"],
+                                   parent_handle=os.getppid())
+        app.initialize([])
+        app.start()
+    finally:
+        os._exit(0)
+
+
+def _serve(sockets: Path, modules: list[str], requests: IO[str], replies: IO[str]) -> None:
+    """The template's loop: import ``modules``, then fork a kernel for each request line.
+
+    When the factory goes (end of input), the kernels' socket folder goes, and then the
+    template and every kernel it forked.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in modules:
+        _import(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels that exit are reaped at once (after imports)
+    for line in requests:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _run_kernel(request)
+        replies.write(json.dumps({"pid": pid}) + "\n")
+        replies.flush()
+    shutil.rmtree(sockets, ignore_errors=True)
+    os.killpg(0, signal.SIGKILL)
+
+
+if __name__ == "__main__":  # pragma: no cover - the template process
+    _serve(Path(sys.argv[1]), sys.argv[2:], sys.stdin, sys.stdout)

@@ -1,0 +1,146 @@
+"""What a registry entry may say, layout by layout; every mistake in an entry as a Problem.
+
+A data set is added to ``data/datasets.yml`` without code, so a typo in the entry
+(``missing_code:``, a scale running backwards, a missing code that is also a valid score) must be
+caught before any file is read, with the key it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cxlab.errors import Problem
+from cxlab.data.periods import PLACEHOLDERS, period_formats
+from cxlab.data.readers import FORMATS
+from cxlab.data.scales import Scale
+
+__all__ = ["LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
+
+_Report = Callable[[str, object, str], Problem]
+
+_COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "scale", "missing_codes",
+           "columns", "read"}
+#: The layouts, each with the keys it requires and the ones it may have besides the common ones.
+LAYOUTS: dict[str, dict[str, set[str]]] = {
+    "scores": {"required": set(), "optional": set()},
+    "answer_counts": {"required": {"questions"}, "optional": {"period", "driver_table", "driver_table_sha256"}},
+    "respondents": {"required": {"items"}, "optional": {"groups", "period", "dictionary", "dictionary_sha256",
+                                                        "labels"}},
+    "answers": {"required": set(), "optional": {"items", "period", "labels"}},
+    "counts": {"required": {"counts"}, "optional": {"period"}},
+}
+#: Tidy names that ``columns`` must map, per layout (other names are kept as text).
+TIDY_KEYS = {
+    "scores": ["index", "series", "entity", "period", "score", "scale_max", "value_type", "note", "source"],
+    "answer_counts": ["record_id", "agency", "agency_abbr", "provider", "service", "channel", "touchpoint",
+                      "fiscal_year", "quarter", "customers", "offered_survey", "respondents"],
+    "respondents": ["respondent_id"],
+    "answers": ["respondent_id", "item", "value"],
+    "counts": [],
+}
+_READ = {"format", "encoding", "delimiter", "sheet"}
+_PERIOD = {"format", "unit", "fiscal_year_start", "label"}
+
+
+def mapped_columns(entry: Mapping[str, Any]) -> list[str]:
+    """The file's column names that an entry's ``columns`` and ``groups`` name.
+
+    Examples
+    --------
+    >>> mapped_columns({"columns": {"respondent_id": "ID"}, "groups": {"age": {"column": "Q20"}}})
+    ['ID', 'Q20']
+    """
+    groups = [g["column"] for g in (entry.get("groups") or {}).values() if isinstance(g, Mapping)]
+    return [str(c) for c in (entry.get("columns") or {}).values()] + groups
+
+
+def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Problem]:
+    """Every problem in one registry entry; an empty list when the entry can be used.
+
+    Examples
+    --------
+    >>> entry = {"name": "x", "file": "x.csv", "layout": "respondents", "items": ["q1"],
+    ...          "scale": {"min": 1, "max": 10}, "missing_codes": [9, 99],
+    ...          "columns": {"respondent_id": "id"}, "missing_code": [98]}
+    >>> for problem in check_entry(entry):
+    ...     print(problem)
+    datasets.yml, column 'x.missing_code': expected a key cxlab reads for layout 'respondents' (see data/README.md)
+    datasets.yml, column 'x.missing_codes': found '9', expected missing codes outside the scale 1-10: a code that is also a valid score would turn real answers into missing ones
+    """
+    name = entry.get("name", "?")
+    layout = entry.get("layout")
+
+    def problem(key: str, value: object, expected: str) -> Problem:
+        return Problem(file, None, f"{name}.{key}", value, expected)
+
+    if layout not in LAYOUTS:
+        return [problem("layout", layout, "one of " + ", ".join(sorted(LAYOUTS)))]
+    spec = LAYOUTS[layout]
+    problems = [problem(k, None, f"a key cxlab reads for layout {layout!r} (see data/README.md)")
+                for k in entry if k not in _COMMON | spec["required"] | spec["optional"]]
+    problems += [problem(k, None, f"this key: layout {layout!r} needs it")
+                 for k in sorted({"file", "scale", "columns"} | spec["required"]) if k not in entry]
+    columns = entry.get("columns")
+    if isinstance(columns, Mapping):
+        problems += [problem(f"columns.{k}", None, f"a column of the file for the tidy column {k!r}")
+                     for k in TIDY_KEYS[layout] if k not in columns]
+    elif "columns" in entry:
+        problems.append(problem("columns", columns, "a mapping of tidy names to the file's column names"))
+    problems += _check_scale(entry, problem)
+    problems += _check_read(entry.get("read"), problem)
+    if layout in {"respondents", "answers", "counts"} and isinstance(columns, Mapping) and "period" in columns:
+        problems += _check_period(entry.get("period"), problem)
+    items = entry.get("items")
+    if isinstance(items, str):
+        try:
+            re.compile(items)
+        except re.error as err:
+            problems.append(problem("items", items, f"a regular expression ({err})"))
+    elif items is not None and not (isinstance(items, list) and all(isinstance(i, str) for i in items)):
+        problems.append(problem("items", items, "a list of column names or one regular expression"))
+    if layout == "counts" and "{point}" not in str(entry.get("counts", "{point}")):
+        problems.append(problem("counts", entry["counts"], "a column name with {point}, such as 'n_{point}'"))
+    return problems
+
+
+def _check_scale(entry: Mapping[str, Any], problem: _Report) -> list[Problem]:
+    spec = entry.get("scale")
+    try:
+        scale = Scale.from_entry(entry)
+    except (KeyError, TypeError, ValueError):
+        return [] if spec is None else [problem("scale", spec, "{min: NUMBER, max: NUMBER}")]
+    if not scale.high > scale.low:
+        return [problem("scale", spec, "a scale whose max is above its min")]
+    return [problem("missing_codes", code, f"missing codes outside the scale {scale.low:g}-{scale.high:g}: a code "
+                    "that is also a valid score would turn real answers into missing ones")
+            for code in scale.codes_inside()]
+
+
+def _check_read(read: object, problem: _Report) -> list[Problem]:
+    if read is None:
+        return []
+    if not isinstance(read, Mapping):
+        return [problem("read", read, "a mapping with format, encoding, delimiter or sheet")]
+    problems = [problem(f"read.{k}", None, "one of format, encoding, delimiter, sheet") for k in read if k not in _READ]
+    if "format" in read and read["format"] not in set(FORMATS.values()):
+        problems.append(problem("read.format", read["format"], "csv, excel or parquet"))
+    if "delimiter" in read and (not isinstance(read["delimiter"], str) or len(read["delimiter"]) != 1):
+        problems.append(problem("read.delimiter", read["delimiter"], "one character"))
+    return problems
+
+
+def _check_period(period: object, problem: _Report) -> list[Problem]:
+    if not isinstance(period, Mapping) or not period_formats(period):
+        return [problem("period", period, "a period spec with a format, for example {format: 'FY{yy} Q{q}'}")]
+    problems = [problem(f"period.{k}", None, "one of " + ", ".join(sorted(_PERIOD))) for k in period if k not in _PERIOD]
+    for fmt in period_formats(period):
+        if "%" not in fmt and "{yyyy}" not in fmt and "{yy}" not in fmt:
+            problems.append(problem("period.format", fmt, "a date format (%Y-%m-%d) or a text format with a "
+                                    "year: one of " + ", ".join(PLACEHOLDERS)))
+    if period.get("unit", "quarter") not in {"year", "quarter", "month"}:
+        problems.append(problem("period.unit", period["unit"], "year, quarter or month"))
+    if period.get("fiscal_year_start", 1) not in range(1, 13):
+        problems.append(problem("period.fiscal_year_start", period["fiscal_year_start"], "a month 1-12"))
+    return problems

@@ -1,0 +1,497 @@
+"""Load a registered data set into a validated tidy DataFrame: ``cxlab.load(name)``.
+
+Five layouts, chosen by the registry entry's ``layout`` (keys in ``data/README.md``):
+
+``scores``
+    published index points, one row per entity and period (``cx_benchmarks``);
+``answer_counts``
+    A-11 style: counts of answers at each scale point in numbered question slots, one tidy row
+    per record and question (``a11_hisp``);
+``counts``
+    an answer-count table with one row per cell and question and a count column per scale point;
+``respondents``
+    one row per respondent with rating items in columns (``sandiego_2015``);
+``answers``
+    one row per respondent and item (long); reshaped to the same table as ``respondents``.
+
+Nothing is returned unless the whole file is valid: every problem found is raised together in
+one :class:`cxlab.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxlab.data import registry
+from cxlab.data.a11_drivers import DRIVERS, normalise_text, reviewed_drivers
+from cxlab.data.entries import check_entry, mapped_columns
+from cxlab.errors import DataError, Problem
+from cxlab.data.people import count_people
+from cxlab.data.periods import parse_periods, read_periods
+from cxlab.data.readers import numbers, read_chunks, read_table, whole_numbers
+from cxlab.data.registry import Source
+from cxlab.data.scales import Scale
+from cxlab.data.screening import CHECKS, screen
+from cxlab.data.schemas import (
+    ANSWER_COUNTS,
+    PERIOD,
+    SCORES,
+    filled,
+    number,
+    one_of,
+    period_format,
+    positive,
+    rating,
+    raw_problems,
+    raw_schema,
+    validate_raw,
+)
+
+__all__ = ["LEFT_OUT_COLUMNS", "MAX_PROBLEMS", "load", "load_source", "excluded", "left_out_of_source", "dictionary",
+           "questions"]
+
+#: The columns of :func:`excluded` (and of a loaded answer-count table's ``attrs["flagged"]`` records).
+LEFT_OUT_COLUMNS = ["row", "record_id", "agency", "service", "period", "question", "question_text", "driver", "n",
+                    "check", "reason"]
+#: A large file stops being checked after this many problems (the ones found are all listed).
+MAX_PROBLEMS = 10_000
+#: Tidy names with a meaning of their own in the generic layouts; other mapped columns stay text.
+_SPECIAL = {"respondent_id", "entity", "period", "weight", "item", "value", "question", "total"}
+
+
+def load(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
+    """Load the registered data set ``name`` as a validated tidy table.
+
+    The file's sha256 must match the registry, every column the mapping names must be there,
+    and every value must be of the kind expected; otherwise a :class:`cxlab.errors.DataError`
+    lists each problem with its file, row and column.
+
+    Answer-count data (the ``answer_counts`` layout) are screened first (:mod:`cxlab.data.screening`):
+    rows that cannot be answer distributions are left out unless ``keep_flagged`` is True (then
+    their reasons are in the ``flag`` column), and each respondent is counted once per driver
+    (:mod:`cxlab.data.people`). ``table.attrs["flagged"]`` holds the flagged rows (as records: the
+    screened part of :func:`excluded`).
+
+    Examples
+    --------
+    >>> scores = load("cx_benchmarks")
+    >>> scores.query("series == 'federal_government' and index == 'ACSI' and period == '2019'")[
+    ...     ["score", "value_type"]].to_dict("records")
+    [{'score': 68.1, 'value_type': 'derived'}]
+    >>> a11 = load("a11_hisp")
+    >>> a11["driver"].nunique(), bool((a11["n"] <= a11["respondents"].where(a11["respondents"] > 0, a11["n"])).all())
+    (7, True)
+    >>> load("sandiego_2015").shape[0]
+    2477
+    """
+    return load_source(registry.source(name), keep_flagged=keep_flagged)
+
+
+def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
+    """Load a data set from its :class:`cxlab.data.registry.Source` (registered or a mapping file).
+
+    Examples
+    --------
+    >>> folder = registry.data_dir() / "examples"
+    >>> survey = load_source(registry.mapping_source(folder / "service_survey.csv",
+    ...                                             folder / "service_survey.yml"))
+    >>> survey.attrs["items"], survey.attrs["scale"]
+    (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0))
+    """
+    _check(source)
+    if source.entry["layout"] == "answer_counts":
+        return _load_answer_counts(source, keep_flagged=keep_flagged)
+    return _LAYOUTS[source.entry["layout"]](source)
+
+
+def questions(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
+    """The usable rows of an answer-count data set one per record and question, as in the file.
+
+    This is the table before each respondent is counted once (:func:`load` gives that one):
+    whole counts as the agencies reported them, the stated ``reported_mean``, the question's
+    ``driver``, and the screening's ``check`` and ``reason`` (empty unless ``keep_flagged``).
+    Use it to audit a number, not to estimate: two questions on one driver count a respondent
+    twice here.
+
+    Examples
+    --------
+    >>> rows = questions("a11_hisp")
+    >>> row = rows[(rows["record_id"] == "1") & (rows["question"] == "q1")].iloc[0]
+    >>> row["driver"], int(row["count_1"]), int(row["n"]), float(row["reported_mean"])
+    ('satisfaction', 2302, 320979, 4.7)
+    """
+    source = registry.source(name)
+    _check(source)
+    if source.entry["layout"] != "answer_counts":
+        raise ValueError(f"data set {name!r} has layout {source.entry['layout']!r}, not answer_counts")
+    table = _answer_count_table(source)
+    usable = table["check"].isin(["", *CHECKS]) if keep_flagged else table["check"].eq("")
+    return table[usable & table["driver"].notna()].reset_index(drop=True)
+
+
+def excluded(name: str) -> pd.DataFrame:
+    """The rows a loader left out, each with its check and reason (empty for most data sets).
+
+    For answer-count data: every question slot that cannot be used (no text, no answers, a
+    text that measures none of the drivers or is not in the reviewed table) and every row the
+    screening flagged (``check`` is then a key of :data:`cxlab.data.screening.CHECKS`).
+
+    Examples
+    --------
+    >>> left_out = excluded("a11_hisp")
+    >>> left_out.columns.tolist()
+    ['row', 'record_id', 'agency', 'service', 'period', 'question', 'question_text', 'driver', 'n', 'check', 'reason']
+    >>> left_out.query("record_id == '121' and question == 'q1'")["reason"].iloc[0]
+    'its only non-zero count, 4 at point 4, equals the score it stands for: a score typed into a count cell'
+    """
+    return left_out_of_source(registry.source(name))
+
+
+def left_out_of_source(source: Source) -> pd.DataFrame:
+    """:func:`excluded` for a :class:`cxlab.data.registry.Source` (registered or a mapping file).
+
+    Examples
+    --------
+    >>> left_out_of_source(registry.source("cx_benchmarks")).empty
+    True
+    """
+    _check(source)
+    if source.entry["layout"] != "answer_counts":
+        return pd.DataFrame(columns=LEFT_OUT_COLUMNS)
+    questions = _answer_count_table(source)
+    return _left_out(questions[questions["check"] != ""])
+
+
+def dictionary(name: str) -> pd.DataFrame:
+    """The data dictionary of a respondent-level data set: item, text and answer labels.
+
+    Examples
+    --------
+    >>> d = dictionary("sandiego_2015").set_index("item")
+    >>> d.loc["Q15_3", "text"]
+    'Overall customer service'
+    """
+    source = registry.source(name)
+    if "dictionary" not in source.entry:
+        raise KeyError(f"data set {name!r} has no dictionary file in datasets.yml")
+    return _dictionary(source)
+
+
+def _check(source: Source) -> None:
+    problems = check_entry(source.entry, source.registry_file)
+    if problems:
+        raise DataError(problems)
+
+
+def _dictionary(source: Source) -> pd.DataFrame:
+    shown = source.shown("dictionary")
+    columns = ["question_number", "question_text", "question_responses"]
+    raw = read_table(source.path("dictionary"), shown, find=columns)
+    validate_raw(raw, raw_schema(dict.fromkeys(columns, [])), shown)
+    return raw.rename(
+        columns={"question_number": "item", "question_text": "text", "question_responses": "answers"}
+    )[["item", "text", "answers"]]
+
+
+def _read(source: Source) -> tuple[pd.DataFrame, str]:
+    shown = source.shown()
+    return read_table(source.path(), shown, find=mapped_columns(source.entry),
+                      options=source.entry.get("read")), shown
+
+
+def _load_scores(source: Source) -> pd.DataFrame:
+    raw, shown = _read(source)
+    cols = source.entry["columns"]
+    checks = {
+        cols["period"]: [PERIOD],
+        cols["score"]: [number("a number")],
+        cols["scale_max"]: [number("a number (the top of the scale)")],
+        cols["value_type"]: [one_of(["stated", "derived"])],
+    }
+    checks.update({cols[k]: [] for k in ("index", "series", "entity", "note", "source")})
+    validate_raw(raw, raw_schema(checks), shown)
+    tidy = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)]
+    tidy["score"] = numbers(tidy["score"])
+    tidy["scale_max"] = numbers(tidy["scale_max"])
+    over = tidy.index[(tidy["score"] < 0) | (tidy["score"] > tidy["scale_max"])]
+    if len(over):
+        raise DataError(
+            [Problem(shown, int(i) + 2, cols["score"], raw.at[i, cols["score"]],
+                     f"a score from 0 to the row's {cols['scale_max']}") for i in over]
+        )
+    tidy["score_100"] = tidy["score"] / tidy["scale_max"] * 100
+    tidy = pd.concat([tidy, parse_periods(tidy["period"])], axis=1)
+    return SCORES.validate(tidy[list(SCORES.columns)])
+
+
+def _load_answer_counts(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
+    """One row per record and driver, each respondent counted once (see :mod:`cxlab.data.people`)."""
+    questions = _answer_count_table(source)
+    usable = questions["check"].isin(["", *CHECKS]) if keep_flagged else questions["check"].eq("")
+    kept = questions[usable & questions["driver"].notna()]
+    counts = [c for c in kept.columns if c.startswith("count_")]
+    people = count_people(kept.drop(columns=["check", "reason"]), counts=counts)
+    people["flag"] = kept.groupby(["record_id", "driver"], sort=False)["reason"].agg(
+        lambda reasons: "; ".join(r for r in reasons if r)).to_numpy() if keep_flagged else ""
+    tidy = ANSWER_COUNTS.validate(people[list(ANSWER_COUNTS.columns)])
+    tidy.attrs["flagged"] = _left_out(questions[questions["check"].isin(list(CHECKS))]).to_dict("records")
+    return tidy
+
+
+def _answer_count_table(source: Source) -> pd.DataFrame:
+    """One row per record and question slot, with its driver and the screening's ``check`` and ``reason``.
+
+    ``check`` is empty for a usable row, a key of :data:`cxlab.data.screening.CHECKS` for a row the
+    screening flagged, or ``no_text``, ``no_answers``, ``not_a_driver``, ``unreviewed`` for a
+    row that cannot be used at all.
+    """
+    raw, shown = _read(source)
+    entry = source.entry
+    cols, spec = entry["columns"], entry["questions"]
+    low, high = entry["scale"]["min"], entry["scale"]["max"]
+    points = range(low, high + 1)
+    slots = range(1, spec["slots"] + 1)
+    count_col = {(s, p): spec["count"].format(slot=s, point=p) for s in slots for p in points}
+    checks = {c: [] for c in cols.values()}
+    checks[cols["fiscal_year"]] = [number("a year", whole=True)]
+    checks[cols["quarter"]] = [one_of(["1", "2", "3", "4"], "a quarter 1-4")]
+    for key in ("customers", "offered_survey", "respondents"):
+        checks[cols[key]] = [number("a count >= 0 or empty", whole=True, optional=True)]
+    for s in slots:
+        checks[spec["text"].format(slot=s)] = []
+        checks[spec["mean"].format(slot=s)] = [number("a mean or empty", optional=True)]
+    for column in count_col.values():
+        checks[column] = [number("a count of answers: a whole number >= 0, or empty", whole=True, optional=True)]
+    validate_raw(raw, raw_schema(checks), shown)
+
+    base = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)].apply(
+        lambda c: c.map(normalise_text))
+    base["row"] = raw.index + 2
+    base["fiscal_year"] = base["fiscal_year"].astype(float).astype(int)
+    base["quarter"] = base["quarter"].astype(int)
+    label = entry.get("period", {}).get("label", "{year}-Q{quarter}")
+    base["period"] = [label.format(year=y, quarter=q) for y, q in zip(base["fiscal_year"], base["quarter"])]
+    base["time"] = base["fiscal_year"] + (base["quarter"] - 1) / 4
+    for key in ("customers", "offered_survey", "respondents"):
+        base[key] = numbers(base[key]).astype(float)
+
+    long = pd.concat(
+        [
+            base.assign(
+                question=f"q{s}",
+                question_text=raw[spec["text"].format(slot=s)].map(normalise_text),
+                reported_mean=numbers(raw[spec["mean"].format(slot=s)]).astype(float),
+                **{f"count_{p - low + 1}": numbers(raw[count_col[s, p]]).fillna(0).astype(int)
+                   for p in points},
+            )
+            for s in slots
+        ],
+        ignore_index=True,
+    )
+    counts = [f"count_{k}" for k in range(1, high - low + 2)]
+    long["n"] = long[counts].sum(axis=1)
+    empty = {normalise_text(t) for t in spec.get("empty_texts", [""])}
+    long = long[(long["n"] > 0) | ~long["question_text"].isin(empty)].reset_index(drop=True)
+    empty_text = long["question_text"].isin(empty)
+    long = long.join(reviewed_drivers(long["question_text"], _driver_table(source)))
+    long.loc[long["n"] == 0, ["check", "reason"]] = ["no_answers", "a question text without any answers"]
+    long.loc[empty_text, ["check", "reason"]] = ["no_text", "answer counts without a question text"]
+    usable = long["check"].eq("")
+    flags = screen(long[usable], counts=counts, points=list(points))
+    long.loc[usable, ["check", "reason"]] = flags[["check", "reason"]].to_numpy()
+    return long
+
+
+def _driver_table(source: Source) -> pd.DataFrame:
+    """The reviewed question-to-driver table the entry names (empty if it names none)."""
+    columns = ["question_text", "driver", "reason"]
+    if "driver_table" not in source.entry:
+        return pd.DataFrame(columns=columns)
+    shown = source.shown("driver_table")
+    table = read_table(source.path("driver_table"), shown, find=columns)
+    validate_raw(table, raw_schema({"question_text": [filled("a question text")],
+                                    "driver": [one_of(["", *DRIVERS], "a driver or empty")],
+                                    "reason": [filled("why the text measures this driver, or none")]}), shown)
+    twice = table.index[table["question_text"].map(normalise_text).duplicated()]
+    if len(twice):
+        raise DataError([Problem(shown, int(i) + 2, "question_text", table.at[i, "question_text"],
+                                 "each question text once") for i in twice])
+    return table
+
+
+def _left_out(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`_answer_count_table` that were left out, with what describes them."""
+    return rows[LEFT_OUT_COLUMNS].sort_values("row", kind="stable", ignore_index=True)
+
+
+def _cell_checks(entry: dict[str, Any]) -> dict[str, list]:
+    """Checks of every mapped column: required to exist, and checked by what its tidy name means."""
+    cols = entry["columns"]
+    checks: dict[str, list] = {column: [] for column in cols.values()}
+    meaning = {
+        "respondent_id": lambda: [filled("a respondent id")],
+        "entity": lambda: [filled("a name (not empty)")],
+        "period": lambda: [period_format(entry["period"])],
+        "weight": lambda: [positive("a weight: a number > 0 (a respondent without a weight cannot be used)")],
+        "question": lambda: [filled("a question (not empty)")],
+        "item": lambda: [filled("an item name (not empty)")],
+        "value": lambda: [rating(Scale.from_entry(entry))],
+        "total": lambda: [number("the number of answers: a whole number >= 0", whole=True)],
+    }
+    checks.update({cols[key]: make() for key, make in meaning.items() if key in cols})
+    for spec in (entry.get("groups") or {}).values():
+        checks[spec["column"]] = [number("a number code", whole=True, optional=True)]
+    return checks
+
+
+def _cell_columns(raw: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
+    """The tidy columns that describe a respondent or a cell, in the order of the mapping.
+
+    ``entity`` is stripped of spaces, ``period`` becomes ``period`` and ``time``, ``weight`` a
+    number; other mapped columns stay text as in the file. ``groups`` become number codes, their
+    own missing codes NA.
+    """
+    out: dict[str, pd.Series] = {}
+    for key, column in entry["columns"].items():
+        if key == "entity":
+            out[key] = raw[column].str.strip()
+        elif key == "period":
+            out.update(read_periods(raw[column], entry["period"]).items())
+        elif key == "weight":
+            out[key] = numbers(raw[column]).astype(float)
+        elif key not in _SPECIAL:
+            out[key] = raw[column]
+    for key, spec in (entry.get("groups") or {}).items():
+        codes = {str(c) for c in spec.get("missing_codes", [])}
+        column = raw[spec["column"]]
+        out[key] = numbers(column.where(~column.isin(codes), "")).astype("Int64")
+    return pd.DataFrame(out, index=raw.index)
+
+
+def _items(entry: dict[str, Any], names: Iterable[str]) -> list[str]:
+    """The item names an entry's ``items`` (a list, or a regular expression) selects from ``names``."""
+    spec = entry.get("items")
+    if isinstance(spec, list):
+        return spec
+    names = pd.Series(pd.unique(pd.Series(list(names), dtype=str)))
+    return names.tolist() if spec is None else names[names.str.match(spec)].tolist()
+
+
+def _file_column(entry: dict[str, Any], key: str) -> str:
+    """The file's column behind a tidy column of :func:`_cell_columns`."""
+    groups = entry.get("groups") or {}
+    return groups[key]["column"] if key in groups else entry["columns"]["period" if key == "time" else key]
+
+
+def _load_respondents(source: Source) -> pd.DataFrame:
+    """One row per respondent, items in columns; read in chunks so a large file stays small."""
+    entry, shown = source.entry, source.shown()
+    cols, scale = entry["columns"], Scale.from_entry(entry)
+    id_column = cols["respondent_id"]
+    parts, ids, problems = [], [], []
+    listed = entry["items"] if isinstance(entry["items"], list) else []
+    for raw in read_chunks(source.path(), shown, find=mapped_columns(entry) + listed, options=entry.get("read")):
+        items = _items(entry, raw.columns)
+        checks = {**_cell_checks(entry), **{item: [rating(scale)] for item in items}}
+        problems += raw_problems(raw, raw_schema(checks), shown)
+        if id_column in raw:
+            ids.append(raw[id_column])
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(shown, None, None, None, f"checking stopped after {MAX_PROBLEMS} problems"))
+            break
+        if not problems:
+            values = pd.DataFrame({item: scale.read(raw[item])[0] for item in items}).astype(scale.dtype)
+            parts.append(pd.concat([values, _cell_columns(raw, entry)], axis=1))
+    if not items:
+        problems.append(Problem(shown, raw.attrs["header_row"], None, None,
+                                f"rating item columns matching {entry['items']!r}"))
+    ids = pd.concat(ids) if ids else pd.Series(dtype=str)
+    repeated = ids[ids.duplicated(keep="first")]
+    problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
+                 for i, v in repeated.items()]
+    if problems:
+        raise DataError(problems)
+    return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs["header_row"])
+
+
+def _load_answers(source: Source) -> pd.DataFrame:
+    """One row per respondent and item in the file; the same tidy table as ``respondents``."""
+    raw, shown = _read(source)
+    entry, cols, scale = source.entry, source.entry["columns"], Scale.from_entry(source.entry)
+    validate_raw(raw, raw_schema(_cell_checks(entry)), shown)
+    long = pd.concat([raw[cols["respondent_id"]].rename("respondent_id"), raw[cols["item"]].str.strip().rename("item"),
+                      scale.read(raw[cols["value"]])[0].rename("value"), _cell_columns(raw, entry)], axis=1)
+    items = _items(entry, long["item"])
+    long = long[long["item"].isin(items)]
+    twice = long.duplicated(["respondent_id", "item"], keep="first")
+    problems = [Problem(shown, int(i) + 2, cols["item"], raw.at[i, cols["item"]],
+                        f"one answer per respondent and item (respondent {raw.at[i, cols['respondent_id']]!r} "
+                        "answered it on an earlier row)") for i in long.index[twice]]
+    described = [k for k in long.columns if k not in {"respondent_id", "item", "value"}]
+    first = long.groupby("respondent_id", sort=False)[described].transform("first")
+    for key in described:
+        column = _file_column(entry, key)
+        differs = long.index[(long[key] != first[key]) & long[key].notna()] if key != "time" else []
+        problems += [Problem(shown, int(i) + 2, column, raw.at[i, column],
+                             f"the same {key} on every row of a respondent") for i in differs]
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: p.row or 0))
+    respondents = pd.Series(pd.unique(long["respondent_id"]))
+    wide = long.pivot(index="respondent_id", columns="item", values="value").reindex(index=respondents, columns=items)
+    described_rows = long.drop_duplicates("respondent_id").set_index("respondent_id")[described]
+    table = pd.concat([wide.astype(scale.dtype), described_rows], axis=1)
+    return _respondent_table(source, respondents, table, items, raw.attrs["header_row"])
+
+
+def _respondent_table(source: Source, ids: pd.Series, table: pd.DataFrame, items: list[str],
+                      header_row: int) -> pd.DataFrame:
+    """Put the typed ids first, refuse items without any answer, attach items, labels and scale."""
+    unanswered = [item for item in items if table[item].isna().all()]
+    if unanswered:
+        raise DataError([Problem(source.shown(), header_row, item, None,
+                                 "at least one answer: every cell is empty or a missing code (leave the item "
+                                 "out of items in datasets.yml if it was not asked)") for item in unanswered])
+    numbered = whole_numbers(ids)
+    table.index = pd.RangeIndex(len(table))
+    table.insert(0, "respondent_id", (ids.astype(str) if numbered is None else numbered).to_numpy())
+    labels = source.entry.get("labels") or {}
+    if "dictionary" in source.entry:
+        labels = _dictionary(source).set_index("item")["text"]
+    scale = Scale.from_entry(source.entry)
+    table.attrs.update(items=items, labels={i: labels.get(i, i) for i in items}, scale=(scale.low, scale.high))
+    return table
+
+
+def _load_counts(source: Source) -> pd.DataFrame:
+    """An answer-count table: one row per cell and question, a count column per scale point."""
+    raw, shown = _read(source)
+    entry, cols, scale = source.entry, source.entry["columns"], Scale.from_entry(source.entry)
+    points = range(int(scale.low), int(scale.high) + 1)
+    columns = {p: entry["counts"].format(point=p) for p in points}
+    checks = _cell_checks(entry)
+    checks.update({c: [number("a count of answers: a whole number >= 0, or empty", whole=True, optional=True)]
+                   for c in columns.values()})
+    validate_raw(raw, raw_schema(checks), shown)
+    counts = pd.DataFrame({f"count_{p}": numbers(raw[c]).fillna(0).astype("int64") for p, c in columns.items()})
+    question = [raw[cols["question"]].str.strip().rename("question")] if "question" in cols else []
+    table = pd.concat([*question, _cell_columns(raw, entry), counts], axis=1).assign(n=counts.sum(axis=1))
+    if "total" in cols:
+        table["total"] = numbers(raw[cols["total"]]).astype("int64")
+        wrong = table.index[table["total"] != table["n"]]
+        if len(wrong):
+            raise DataError([Problem(shown, int(i) + 2, cols["total"], raw.at[i, cols["total"]],
+                                     f"the sum of the row's answer counts ({table.at[i, 'n']})") for i in wrong])
+    table.attrs["scale"] = (scale.low, scale.high)
+    return table.reset_index(drop=True)
+
+
+_LAYOUTS = {
+    "scores": _load_scores,
+    "counts": _load_counts,
+    "respondents": _load_respondents,
+    "answers": _load_answers,
+}

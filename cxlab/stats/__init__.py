@@ -1,0 +1,11 @@
+"""Statistics: summaries per cell, comparisons, drivers and reliability.
+
+Summary tables of sufficient statistics (n, mean, sd, se, intervals on 0-100), Welch gaps and
+their changes, trends, group tests, false discovery rate and the minimum meaningful difference,
+derived importance and Cronbach's alpha. Every function takes a DataFrame and returns one with
+cxlab's own columns.
+
+Imports: :mod:`cxlab.data` (and :mod:`cxlab.errors`) only.
+"""
+
+__all__: list[str] = []

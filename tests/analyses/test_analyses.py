@@ -1,0 +1,120 @@
+"""The analyses behind the notebooks: findings sentences state the numbers of their tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from scipy.special import expit
+
+from cxlab.analyses import drivers, federal_overview, resident_groups, service_scorecard
+from cxlab.build.catalog import read_catalog
+from cxlab.report.findings import interval_text
+
+VA = dict(agency="Department of Veterans Affairs", service="Receiving outpatient services")
+COUNTS = [f"count_{k}" for k in range(1, 6)]
+
+
+
+
+def _findings(block) -> list[str]:
+    return list(block.findings)
+
+
+def test_the_catalog_yields_at_least_50_reports_with_one_scorecard_per_service_with_two_quarters(a11):
+    instances = read_catalog()
+    assert len(instances) >= 50
+    scorecards = {(i.parameters["agency"], i.parameters["service"]) for i in instances
+                  if i.notebook.name == "service_scorecard.ipynb"}
+    quarters = a11.groupby(["agency", "service"])["period"].nunique()
+    assert scorecards == set(quarters[quarters >= 2].index)
+
+
+def test_scorecard_headline_is_the_exact_mean_of_the_latest_quarter(a11):
+    card = service_scorecard.run(**VA, a11=a11)
+    rows = service_scorecard.select_service(a11, **VA)
+    latest = rows[(rows["period"] == "FY2023-Q1") & (rows["driver"] == "satisfaction")]
+    counts = latest[COUNTS].sum().to_numpy(float)  # one satisfaction question per record: whole counts
+    assert (counts == counts.round()).all()
+    answers = np.repeat(np.arange(1, 6), counts.astype(int))
+    x100 = (answers - 1) / 4 * 100
+    p, se = x100.mean() / 100, stats.sem(x100) / 100
+    half = stats.t.ppf(0.975, len(x100) - 1) * se / (p * (1 - p))
+    low, high = (100 * expit(np.log(p / (1 - p)) + s * half) for s in (-1, 1))
+    first = _findings(card.findings)[0]
+    assert first == (f"In FY2023-Q1, satisfaction with Receiving outpatient services was {x100.mean():.1f} "
+                     f"({interval_text(low, high)}) on a 0-100 scale ({len(answers):,} respondents).")
+
+
+def test_scorecard_changes_compare_the_right_quarters_and_control_fdr(a11):
+    card = service_scorecard.run(**VA, a11=a11)
+    # FY2022-Q4 repeats FY2022-Q3 and is left out: only the year-earlier comparison remains
+    assert set(card.changes["group_b"]) == {"FY2022-Q1"}
+    assert (card.changes["group_a"] == "FY2023-Q1").all()
+    counted = card.changes[card.changes["meaningful"]]
+    assert len(counted) and (counted["p_adjusted"] <= 0.05).all() and (counted["diff"].abs() >= 1).all()
+    for row in counted.itertuples():
+        assert f"by {abs(row.diff):.1f} points (95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f})" in " ".join(
+            _findings(card.findings))
+
+
+def test_a_service_with_a_single_quarter_says_no_change_can_be_reported(a11):
+    card = service_scorecard.run(agency="Department of Homeland Security", service="Getting help from TSA", a11=a11)
+    assert card.changes.empty
+    assert "There is no earlier quarter to compare FY2023-Q1 with, so no change is reported." in _findings(card.findings)
+
+
+def test_a_service_below_min_n_is_suppressed_and_says_so(a11):
+    card = service_scorecard.run(agency="Department of Labor",
+                                 service="Applying for VPP recognition for exemplary safety systems", a11=a11)
+    assert card.summary["suppressed"].all() and card.summary["mean"].isna().all()
+    assert any("had fewer than 10 answers and are not shown" in f for f in _findings(card.findings))
+
+
+def test_a_misspelt_agency_lists_the_allowed_ones(a11):
+    with pytest.raises(ValueError, match="no agency 'Department of Veteran Affairs'.*allowed: .*Department of Veterans Affairs"):
+        service_scorecard.run(agency="Department of Veteran Affairs", service="x", a11=a11)
+
+
+def test_overview_pools_the_year_and_compares_each_service_with_its_complement(a11):
+    view = federal_overview.run(fiscal_year=2022, measure="satisfaction", a11=a11)
+    rows = a11[(a11["fiscal_year"] == 2022) & (a11["driver"] == "satisfaction")]
+    counts = rows[COUNTS].sum().to_numpy()
+    mean = (counts @ np.arange(1, 6) / counts.sum() - 1) / 4 * 100
+    assert _findings(view.findings)[0].startswith(
+        f"Across {view.league['mean'].notna().sum()} federal services in FY2022, satisfaction was {mean:.1f} ")
+    standing = federal_overview.against_the_rest(rows.assign(label=rows["service"]), by="label")
+    assert (standing["n_a"] + standing["n_b"] == counts.sum()).all()
+
+
+def test_drivers_names_the_stated_most_important_service_and_its_derived_rank(residents):
+    report = drivers.run(n_boot=100, residents=residents)
+    stated = drivers.stated_importance(residents).sort_values("stated_share", ascending=False).iloc[0]
+    assert stated["item"] == "Q3_11"  # police services
+    ranked = report.importance.sort_values("importance", ascending=False)["item"].tolist()
+    sentence = next(f for f in _findings(report.findings) if f.startswith("Residents most often name"))
+    assert f"({stated['stated_share']:.0f}% of residents, rank 1), yet it ranks {ranked.index('Q3_11') + 1} of 15" in sentence
+
+
+def test_drivers_without_stated_importance_say_so(residents):
+    report = drivers.run(outcome="Q2_7", items="Q6", n_boot=50, residents=residents)
+    assert report.stated_chart is None
+    assert any("only derived importance can be shown" in f for f in _findings(report.findings))
+
+
+def test_resident_groups_anova_and_range_match_the_tables(residents):
+    report = resident_groups.run(group="district", residents=residents)
+    shown = report.summary.sort_values("mean")
+    first = _findings(report.findings)[0]
+    assert f"{shown['mean'].iloc[0]:.1f}" in first and shown["district"].iloc[0] in first
+    groups = [g["score"].to_numpy() for _, g in pd.DataFrame({
+        "g": resident_groups.resident_group(residents, "district"),
+        "score": (residents["Q2_6"].astype(float) - 1) / 4 * 100}).dropna().groupby("g")]
+    assert report.anova["k_groups"] == len(groups) == 9
+
+
+def test_a_group_below_min_n_is_left_out_and_named(residents):
+    report = resident_groups.run(group="tenure", min_n=400, residents=residents)
+    assert report.summary["suppressed"].sum() == 2
+    assert any("2 of 4 cells had fewer than 400 answers" in f for f in _findings(report.findings))

@@ -1,0 +1,116 @@
+"""Kernels forked from a warm template are fresh, and Ctrl-C leaves no kernel and no half-written file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+from cxlab.build.catalog import NOTEBOOKS
+from cxlab.build.kernels import KernelFactory, notebook_imports
+
+PROBE = """
+import os, sys
+import numpy as np
+print(sorted(m for m in ("pandas", "seaborn", "pingouin", "cxlab.analyses.sector_gap") if m in sys.modules))
+print(os.getcwd(), "left_behind" in dir(), np.random.randint(1 << 30))
+left_behind = True
+"""
+
+
+def _run(factory: KernelFactory, folder: Path) -> tuple[list[str], int]:
+    """Run the probe in a new kernel of ``factory``; its printed lines and the kernel's pid."""
+    kernel = factory.kernel(folder)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
+    try:
+        NotebookClient(nb, km=kernel, timeout=120, startup_timeout=300).execute()
+    finally:
+        kernel.shutdown_kernel()
+    assert not kernel.is_alive()
+    return nb.cells[0].outputs[0]["text"].splitlines(), kernel.pid
+
+
+def test_every_kernel_is_a_new_process_with_the_imports_done_and_nothing_else(tmp_path):
+    factory = KernelFactory(preload=notebook_imports([NOTEBOOKS / "sector_gap.ipynb"]))
+    try:
+        first, first_pid = _run(factory, tmp_path)
+        second, second_pid = _run(factory, tmp_path)
+        template = psutil.Process(factory.template_pid)
+        family = [template, *template.children(recursive=True)]
+    finally:
+        factory.close()
+    imported = "['cxlab.analyses.sector_gap', 'pandas', 'pingouin', 'seaborn']"
+    assert first[0] == second[0] == imported
+    folder, left_behind, first_draw = first[1].split()
+    assert (folder, left_behind) == (str(tmp_path), "False")
+    assert second[1].split()[:2] == [str(tmp_path), "False"]  # the first kernel's variable is not there
+    assert second[1].split()[2] != first_draw  # each kernel seeds numpy afresh, as a new process does
+    assert first_pid != second_pid
+    assert len(family) == 2  # the template and the kernel forked ahead: used kernels are gone
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []  # closing the factory ended the template and every kernel
+
+
+SLOW = """
+from pathlib import Path
+import time
+Path(marker).touch()
+time.sleep(300)
+"""
+
+
+@pytest.fixture
+def slow_project(tmp_path: Path) -> Path:
+    """A catalog of two reports that sleep for minutes once they have touched a marker file."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("marker = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(SLOW),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "slow.ipynb")
+    catalog = {"notebooks": {"slow": {"title": "Slow"}},
+               "reports": [{"name": f"slow-{n}", "notebook": "slow",
+                            "parameters": {"marker": str(tmp_path / f"started-{n}")}} for n in (1, 2)]}
+    (tmp_path / "catalog.yml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "slow-1.html").write_text("<p>last good</p>", encoding="utf-8")
+    return tmp_path
+
+
+def test_ctrl_c_stops_every_kernel_and_leaves_only_whole_files(slow_project: Path):
+    out = slow_project / "out"
+    command = [sys.executable, "-m", "cxlab.cli", "build", "--catalog", str(slow_project / "catalog.yml"),
+               "--out", str(out), "--jobs", "2"]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 600
+        while not all((slow_project / f"started-{n}").exists() for n in (1, 2)):
+            assert build.poll() is None and time.monotonic() < deadline, "the reports never started"
+            time.sleep(0.2)
+        family = psutil.Process(build.pid).children(recursive=True)
+        kernels = [p for p in family if "cxlab.build.kernels" in " ".join(p.cmdline())]
+        assert len(kernels) >= 4  # two templates, two running kernels (and kernels forked ahead)
+        os.killpg(build.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+        shown, _ = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 130, shown
+    last = shown.strip().splitlines()[-1]
+    assert last.startswith("Interrupted: 0 report(s) built and kept; no report is half-written"), shown
+    assert "Traceback" not in shown and "KeyboardInterrupt" not in shown, shown
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []
+    assert sorted(p.name for p in out.iterdir()) == [".cxlab-build", "slow-1.html"]
+    assert (out / "slow-1.html").read_text(encoding="utf-8") == "<p>last good</p>"
+    assert not (out / ".cxlab-build" / "stamps").exists()
