@@ -20,11 +20,13 @@ one :class:`cxlab.errors.DataError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from cxlab import registry
 from cxlab.drivers_a11 import classify_question
@@ -92,7 +94,8 @@ def load_source(source: Source) -> pd.DataFrame:
     (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0))
     """
     _check(source)
-    return _LAYOUTS[source.entry["layout"]](source)
+    with _tidy_checked(source):
+        return _LAYOUTS[source.entry["layout"]](source)
 
 
 def excluded(name: str) -> pd.DataFrame:
@@ -110,7 +113,8 @@ def excluded(name: str) -> pd.DataFrame:
     _check(source)
     if source.entry["layout"] != "answer_counts":
         return pd.DataFrame(columns=["row", "record_id", "question", "question_text", "n", "reason"])
-    return _answer_count_table(source)[1]
+    with _tidy_checked(source):
+        return _answer_count_table(source)[1]
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -132,6 +136,43 @@ def _check(source: Source) -> None:
     problems = check_entry(source.entry, source.registry_file)
     if problems:
         raise DataError(problems)
+
+
+@contextmanager
+def _tidy_checked(source: Source) -> Iterator[None]:
+    """Turn a failed check of a tidy table into a problem naming the file, column, value and rule.
+
+    The raw checks catch nearly everything with its row; this catches what only the typed
+    values show (an A-11 fiscal year of 1800), so no schema traceback reaches the user.
+    """
+    try:
+        yield
+    except pa.errors.SchemaError as err:
+        columns = source.entry.get("columns") or {}
+        column = str(columns.get(err.column_name, err.column_name))
+        values = err.failure_cases["failure_case"].drop_duplicates().tolist()[:5] \
+            if isinstance(err.failure_cases, pd.DataFrame) else [err.failure_cases]
+        expected = getattr(err.check, "error", None) or str(err.check or "a value of the documented type")
+        raise DataError([Problem(source.shown(), None, column, value, expected) for value in values]) from None
+
+
+def _same_number(ids: pd.Series, shown: str, column: str) -> list[Problem]:
+    """Ids written differently that read as one number (``1``, ``01``, ``001``): ids are numbers then.
+
+    Examples
+    --------
+    >>> [str(p) for p in _same_number(pd.Series(["1", "01", "2", "001"]), "x.csv", "id")]
+    ["x.csv, row 3, column 'id': found '01', expected each respondent id written one way: row 2 has '1', the same number", "x.csv, row 5, column 'id': found '001', expected each respondent id written one way: row 2 has '1', the same number"]
+    """
+    numbered = whole_numbers(ids)
+    if numbered is None:
+        return []
+    spellings = pd.DataFrame({"text": ids, "number": numbered}).drop_duplicates()
+    first = spellings.drop_duplicates("number")
+    row_of, text_of = (pd.Series(v, index=first["number"]) for v in (first.index.to_numpy(), first["text"].to_numpy()))
+    return [Problem(shown, int(i) + 2, column, text, f"each respondent id written one way: row "
+                    f"{int(row_of[number]) + 2} has {text_of[number]!r}, the same number")
+            for i, text, number in spellings[spellings.duplicated("number")].itertuples()]
 
 
 def _dictionary(source: Source) -> pd.DataFrame:
@@ -156,7 +197,7 @@ def _load_scores(source: Source) -> pd.DataFrame:
     checks = {
         cols["period"]: [PERIOD],
         cols["score"]: [number("a number")],
-        cols["scale_max"]: [number("a number (the top of the scale)")],
+        cols["scale_max"]: [positive("a number > 0 (the top of the scale)")],
         cols["value_type"]: [one_of(["stated", "derived"])],
     }
     checks.update({cols[k]: [] for k in ("index", "series", "entity", "note", "source")})
@@ -251,7 +292,7 @@ def _cell_checks(entry: dict[str, Any]) -> dict[str, list]:
         "respondent_id": lambda: [filled("a respondent id")],
         "entity": lambda: [filled("a name (not empty)")],
         "period": lambda: [period_format(entry["period"])],
-        "weight": lambda: [positive("a weight: a number > 0 (a respondent without a weight cannot be used)")],
+        "weight": lambda: [positive("a weight: a finite number > 0 (a respondent without a weight cannot be used)")],
         "question": lambda: [filled("a question (not empty)")],
         "item": lambda: [filled("an item name (not empty)")],
         "value": lambda: [rating(Scale.from_entry(entry))],
@@ -327,7 +368,7 @@ def _load_respondents(source: Source) -> pd.DataFrame:
     ids = pd.concat(ids) if ids else pd.Series(dtype=str)
     repeated = ids[ids.duplicated(keep="first")]
     problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
-                 for i, v in repeated.items()]
+                 for i, v in repeated.items()] + _same_number(ids, shown, id_column)
     if problems:
         raise DataError(problems)
     return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs["header_row"])
@@ -346,6 +387,7 @@ def _load_answers(source: Source) -> pd.DataFrame:
     problems = [Problem(shown, int(i) + 2, cols["item"], raw.at[i, cols["item"]],
                         f"one answer per respondent and item (respondent {raw.at[i, cols['respondent_id']]!r} "
                         "answered it on an earlier row)") for i in long.index[twice]]
+    problems += _same_number(raw[cols["respondent_id"]], shown, cols["respondent_id"])
     described = [k for k in long.columns if k not in {"respondent_id", "item", "value"}]
     first = long.groupby("respondent_id", sort=False)[described].transform("first")
     for key in described:
