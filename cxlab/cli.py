@@ -2,6 +2,9 @@
 
 Each command is added to the parser by a function of its own (``_add_build`` ...), which also
 sets the function that runs it; a new command is one more such function in ``COMMANDS``.
+
+Everything but the standard library is imported inside :func:`main`, so Ctrl-C from the first
+moment ends with a message and exit code 130, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-
-from cxlab.datacheck import add_data_commands
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["main"]
 
@@ -28,7 +31,7 @@ def _select(args: argparse.Namespace) -> tuple[list, list, list]:
     from cxlab.catalog import CATALOG
     from cxlab.uptodate import Stamps
 
-    catalog = Stamps(_out(args)).catalog(Path(args.catalog) if args.catalog else CATALOG)
+    catalog = Stamps(_out(args)).catalog(Path(args.catalog).resolve() if args.catalog else CATALOG)
     patterns = getattr(args, "only", None)
     return (catalog.instances, [i for i in catalog.instances if _matches(i.name, patterns)],
             [b for b in catalog.blocked if _matches(b.name, patterns)])
@@ -176,8 +179,14 @@ def _add_datasets(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("datasets", help="list the registered data sets").set_defaults(run=_datasets)
 
 
+def _add_data(commands: argparse._SubParsersAction) -> None:
+    from cxlab.datacheck import add_data_commands
+
+    add_data_commands(commands)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_build, _add_list, _add_clean, _add_datasets,
-                                                                     add_data_commands)
+                                                                     _add_data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,32 +200,37 @@ def main(argv: list[str] | None = None) -> int:
     1 reports: 0 up to date, 1 to build.
     0
     """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("Interrupted: cxlab stopped; no file is half-written.", flush=True)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
+    """Parse ``argv`` and run the command; an error cxlab knows becomes a message and exit code 2."""
+    from rich.console import Console
+
     parser = argparse.ArgumentParser(prog="cxlab", description="cxlab: public-sector CX workbench")
     commands = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
         add(commands)
     args = parser.parse_args(argv)
     console = Console(highlight=False, soft_wrap=True)
-    try:
-        from cxlab.catalog import CatalogError
-        from cxlab.errors import DataError
-        from cxlab.paths import OutsideError
+    from cxlab.catalog import CatalogError
+    from cxlab.errors import DataError
+    from cxlab.paths import OutsideError
 
-        try:
-            return args.run(args, console)
-        except (CatalogError, DataError, OutsideError) as err:
-            console.print(f"cxlab {args.command}: {err}", markup=False)
-            return 2
-        except KeyError as err:
-            console.print(f"cxlab {args.command}: {err.args[0] if err.args else err}", markup=False)
-            return 2
-        except OSError as err:
-            console.print(f"cxlab {args.command}: {err.filename or ''}: {(err.strerror or str(err)).lower()}",
-                          markup=False)
-            return 2
-    except KeyboardInterrupt:
-        console.print(f"Interrupted: cxlab {args.command} stopped; no file is half-written.", markup=False)
-        return 130
+    try:
+        return args.run(args, console)
+    except (CatalogError, DataError, OutsideError) as err:
+        console.print(f"cxlab {args.command}: {err}", markup=False)
+    except KeyError as err:
+        console.print(f"cxlab {args.command}: {err.args[0] if err.args else err}", markup=False)
+    except OSError as err:
+        console.print(f"cxlab {args.command}: {err.filename or ''}: {(err.strerror or str(err)).lower()}",
+                      markup=False)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
