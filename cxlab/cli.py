@@ -2,6 +2,9 @@
 
 Each command is added to the parser by a function of its own (``_add_build`` ...), which also
 sets the function that runs it; a new command is one more such function in ``COMMANDS``.
+
+Everything but the standard library is imported inside :func:`main`, so Ctrl-C from the first
+moment ends with a message and exit code 130, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,21 +15,26 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-
-from cxlab.data.check import add_data_commands
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["main"]
 
-def _select(args: argparse.Namespace) -> tuple[list, list]:
-    """The whole catalog and the instances whose name matches one of the ``--only`` patterns."""
+def _matches(name: str, patterns: list[str] | None) -> bool:
+    return not patterns or any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def _select(args: argparse.Namespace) -> tuple[list, list, list]:
+    """The catalog's reports, those matching ``--only``, and the blocked entries matching it."""
     from cxlab.build.catalog import CATALOG
     from cxlab.build.uptodate import Stamps
 
-    instances = Stamps(_out(args)).catalog(Path(args.catalog).resolve() if args.catalog else CATALOG)
+    catalog = Stamps(_out(args)).catalog(Path(args.catalog).resolve() if args.catalog else CATALOG)
     patterns = getattr(args, "only", None)
-    return instances, [i for i in instances if not patterns or any(fnmatch.fnmatch(i.name, p) for p in patterns)]
+    return (catalog.instances, [i for i in catalog.instances if _matches(i.name, patterns)],
+            [b for b in catalog.blocked if _matches(b.name, patterns)])
 
 
 def _out(args: argparse.Namespace) -> Path:
@@ -42,28 +50,42 @@ def _positive(text: str) -> int:
     return value
 
 
-def _dry_run(instances: list, out_dir: Path, force: bool, console: Console) -> int:
+def _blocked_outcomes(blocked: list) -> list:
+    from cxlab.build.outputs import Outcome
+
+    return [Outcome(b.name, "blocked", 0.0, error=b.reason) for b in blocked]
+
+
+def _nothing_selected(args: argparse.Namespace, console: Console) -> int:
+    wanted = f"matches {' or '.join(args.only)}" if getattr(args, "only", None) else "is in the catalog"
+    console.print(f"No report {wanted}.", markup=False)
+    return 2
+
+
+def _dry_run(instances: list, blocked: list, out_dir: Path, force: bool, console: Console) -> int:
     from cxlab.build.batch import plan
+    from cxlab.build.progress import problems
 
     todo = [s for s in plan(instances, out_dir, force=force) if not s.up_to_date]
     for status in todo:
         console.print(f"would build {status.instance.name}: {', '.join(status.reasons)}", markup=False)
     console.print(f"{len(instances) - len(todo)} up to date, {len(todo)} to build in {out_dir}.", markup=False)
-    return 0
+    for line in problems(_blocked_outcomes(blocked)):
+        console.print(line)
+    return 1 if blocked else 0
 
 
 def _build(args: argparse.Namespace, console: Console) -> int:
     from cxlab.build.batch import build
-    from cxlab.build.progress import BuildProgress, describe, summary
+    from cxlab.build.progress import BuildProgress, problems, summary
 
     started = time.perf_counter()
-    catalog, instances = _select(args)
-    if not instances:
-        console.print(f"No report matches {' or '.join(args.only)}.", markup=False)
-        return 2
+    catalog, instances, blocked = _select(args)
+    if not instances and not blocked:
+        return _nothing_selected(args, console)
     out_dir = _out(args)
     if args.dry_run:
-        return _dry_run(instances, out_dir, args.force, console)
+        return _dry_run(instances, blocked, out_dir, args.force, console)
     with BuildProgress(console) as progress:
         try:
             outcomes = build(instances, out_dir, jobs=args.jobs, force=args.force, scheduler=args.scheduler,
@@ -73,35 +95,45 @@ def _build(args: argparse.Namespace, console: Console) -> int:
             console.print(f"Interrupted: {built} report(s) built and kept; no report is half-written, "
                           "and the rest build next time.")
             return 130
+    outcomes = _blocked_outcomes(blocked) + outcomes
     console.print(summary(outcomes, time.perf_counter() - started), markup=False)
-    failed = [o for o in outcomes if o.status == "failed"]
-    if failed:
-        console.print("Failed (each keeps its last good page):")
-        for outcome in failed:
-            console.print(describe(outcome))
-    return 1 if failed else 0
+    for line in problems(outcomes):
+        console.print(line)
+    return 0 if all(o.status in {"built", "up to date"} for o in outcomes) else 1
 
 
 def _list(args: argparse.Namespace, console: Console) -> int:
     from cxlab.build.batch import plan
+    from cxlab.build.progress import problems
 
-    _, instances = _select(args)
+    _, instances, blocked = _select(args)
     statuses = plan(instances, _out(args))
     width = max((len(s.instance.name) for s in statuses), default=0)
     for status in statuses:
         state = "up to date" if status.up_to_date else "to build: " + ", ".join(status.reasons)
         console.print(f"{status.instance.name:<{width}}  {status.instance.notebook.name:<20}  {state}", markup=False)
     fresh = sum(s.up_to_date for s in statuses)
-    console.print(f"{len(statuses)} reports: {fresh} up to date, {len(statuses) - fresh} to build.", markup=False)
-    return 0
+    console.print(f"{len(statuses)} reports: {fresh} up to date, {len(statuses) - fresh} to build"
+                  + (f", {len(blocked)} blocked." if blocked else "."), markup=False)
+    for line in problems(_blocked_outcomes(blocked)):
+        console.print(line)
+    return 1 if blocked else 0
 
 
 def _clean(args: argparse.Namespace, console: Console) -> int:
     from cxlab.build.batch import clean_reports
+    from cxlab.build.paths import folder_problem
 
-    catalog, _ = _select(args)
-    removed = clean_reports(catalog, _out(args))
-    console.print(f"Removed {removed} file(s) and the build state from {_out(args)}.", markup=False)
+    out_dir = _out(args)
+    if (problem := folder_problem(out_dir)) is not None:
+        console.print(f"cxlab clean: {problem}", markup=False)
+        return 2
+    if not out_dir.exists():
+        console.print(f"Nothing to clean: {out_dir} does not exist.", markup=False)
+        return 0
+    removed = clean_reports(out_dir)
+    console.print(f"Removed {removed} file(s) cxlab wrote and the build state from {out_dir}; "
+                  "files cxlab did not write were left alone.", markup=False)
     return 0
 
 
@@ -138,7 +170,7 @@ def _add_list(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_clean(commands: argparse._SubParsersAction) -> None:
-    cleaning = commands.add_parser("clean", help="remove built reports, the index and the build state")
+    cleaning = commands.add_parser("clean", help="remove the files cxlab wrote (reports, index) and the build state")
     _where(cleaning)
     cleaning.set_defaults(run=_clean)
 
@@ -147,8 +179,14 @@ def _add_datasets(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("datasets", help="list the registered data sets").set_defaults(run=_datasets)
 
 
+def _add_data(commands: argparse._SubParsersAction) -> None:
+    from cxlab.data.check import add_data_commands
+
+    add_data_commands(commands)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_build, _add_list, _add_clean, _add_datasets,
-                                                                     add_data_commands)
+                                                                     _add_data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,6 +200,17 @@ def main(argv: list[str] | None = None) -> int:
     1 reports: 0 up to date, 1 to build.
     0
     """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("Interrupted: cxlab stopped; no file is half-written.", flush=True)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
+    """Parse ``argv`` and run the command; an error cxlab knows becomes a message and exit code 2."""
+    from rich.console import Console
+
     parser = argparse.ArgumentParser(prog="cxlab", description="cxlab: public-sector CX workbench")
     commands = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
@@ -170,12 +219,18 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(highlight=False, soft_wrap=True)
     from cxlab.build.catalog import CatalogError
     from cxlab.errors import DataError
+    from cxlab.build.paths import OutsideError
 
     try:
         return args.run(args, console)
-    except (CatalogError, DataError, KeyError) as err:
+    except (CatalogError, DataError, OutsideError) as err:
         console.print(f"cxlab {args.command}: {err}", markup=False)
-        return 2
+    except KeyError as err:
+        console.print(f"cxlab {args.command}: {err.args[0] if err.args else err}", markup=False)
+    except OSError as err:
+        console.print(f"cxlab {args.command}: {err.filename or ''}: {(err.strerror or str(err)).lower()}",
+                      markup=False)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,11 @@ fresh kernel (:mod:`cxlab.build.kernels`). A report that fails keeps its last go
 goes on; files are replaced atomically and a lock keeps two builds of one folder apart. The
 executed notebook is kept beside the HTML for audit. Ctrl-C stops every kernel, writes nothing
 more and re-raises ``KeyboardInterrupt``.
+
+cxlab writes only files it owns (:mod:`cxlab.build.manifest`): a report whose page or notebook is in the
+way of a file cxlab did not write is ``blocked``, and so is the index. A write that fails (a full
+disk, a read-only folder, ``--out`` naming a file) stops the build: the reports not yet written
+are ``not built``, the index too, and every page written before stays whole.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from cxlab.build.catalog import Instance
 from cxlab.build.lock import build_lock
-from cxlab.build.outputs import INDEX, Outcome, Rendered, atomic_write, clean, report_files, state_dir
+from cxlab.build.manifest import ForeignFileError, Manifest
+from cxlab.build.outputs import INDEX, Outcome, Rendered, atomic_write, fault_text, report_files, state_dir
+from cxlab.build.paths import OutsideError, folder_problem, name_problem
 from cxlab.build.uptodate import Stamps, Status
 
 if TYPE_CHECKING:
@@ -130,14 +137,25 @@ def _plan(stamps: Stamps, instances: list[Instance], force: bool) -> list[Status
     return statuses
 
 
-def _write(rendered: Rendered, instance: Instance, out_dir: Path, stamps: Stamps) -> None:
-    """Write a built report's notebook, then its page, then its stamp; a failure writes nothing."""
-    if rendered.outcome.status != "built":
-        return
-    html, notebook = report_files(out_dir, instance.name)
-    atomic_write(notebook, rendered.notebook or "")
-    atomic_write(html, rendered.html or "")
-    stamps.record(instance, seconds=rendered.outcome.seconds)
+def _write(rendered: Rendered, instance: Instance, out_dir: Path, stamps: Stamps) -> Outcome:
+    """Write a built report's notebook, then its page, then its stamp; a failure writes nothing.
+
+    A file in the way that cxlab did not write makes the report ``blocked``; a write that fails
+    (a full disk) raises ``OSError``, leaving every file whole.
+    """
+    outcome = rendered.outcome
+    if outcome.status != "built":
+        return outcome
+    manifest, files = Manifest(out_dir), report_files(out_dir, instance.name)
+    try:
+        for path in files:
+            manifest.claim(path)
+    except (ForeignFileError, OutsideError) as err:
+        return Outcome(instance.name, "blocked", outcome.seconds, error=str(err))
+    for path, text in ((files[1], rendered.notebook or ""), (files[0], rendered.html or "")):
+        atomic_write(path, text)
+    stamps.record(instance, seconds=outcome.seconds)
+    return outcome
 
 
 def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str | None) -> Outcome:
@@ -146,9 +164,19 @@ def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str
 
     with batch_environment():
         rendered = render(instance, build_date=build_date, commit=commit)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write(rendered, instance, out_dir, Stamps(out_dir))
-    return rendered.outcome
+    if rendered.outcome.status == "built":
+        out_dir.mkdir(parents=True, exist_ok=True)
+    return _write(rendered, instance, out_dir, Stamps(out_dir))
+
+
+def _blocked(todo: list[Status], out_dir: Path) -> dict[str, Outcome]:
+    """The reports to build that cannot be written: a bad name, or a file cxlab did not write in the way."""
+    problems = {s.instance.name: name_problem(s.instance.name) for s in todo}
+    owner = {path: name for name, problem in problems.items() if problem is None
+             for path in report_files(out_dir, name)}
+    for path in Manifest(out_dir).foreign(owner):
+        problems[owner[path]] = problems[owner[path]] or str(ForeignFileError(path))
+    return {name: Outcome(name, "blocked", 0.0, error=problem) for name, problem in problems.items() if problem}
 
 
 def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance]) -> LocalPool | DaskPool:
@@ -164,11 +192,25 @@ def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Ins
     return LocalPool(max(1, min(jobs or default_jobs(), len(todo))), preload=preload, log=log)
 
 
-def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> None:
+def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> Outcome | None:
+    """Write ``index.html`` listing the reports whose pages cxlab wrote, if it changed; None when done.
+
+    An ``index.html`` that cxlab did not write is left alone: the outcome says so.
+    """
     from cxlab.build.pages import index_page
 
+    manifest = Manifest(out_dir)
+    owned = manifest.files()
+    listed = [i for i in listed if name_problem(i.name) is None and report_files(out_dir, i.name)[0].name in owned]
+    if stamps.index_up_to_date(listed):
+        return None
+    try:
+        manifest.claim(out_dir / INDEX)
+    except ForeignFileError as err:
+        return Outcome(INDEX, "blocked", 0.0, error=str(err))
     atomic_write(out_dir / INDEX, index_page(listed, out_dir, build_date=build_date))
     stamps.record_index(listed)
+    return None
 
 
 def build(
@@ -200,29 +242,54 @@ def build(
     progress : Progress, optional
         Told about waiting, the plan and each report as it finishes.
 
+    Returns
+    -------
+    list of Outcome
+        One per instance, in order; then one for ``index.html`` if it could not be written.
+
     Examples
     --------
     >>> import tempfile
     >>> build([], Path(tempfile.mkdtemp()))
     []
+    >>> file = Path(tempfile.mkdtemp()) / "notes.txt"; _ = file.write_text("mine")
+    >>> [(o.name, o.status) for o in build([Instance("a", Path("a.ipynb"), "A", "Demo")], file)]
+    [('a', 'not built'), ('index.html', 'not built')]
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with build_lock(out_dir, on_wait=progress.waiting if progress else None):
-        stamps = Stamps(out_dir)
-        statuses = _plan(stamps, instances, force)
-        todo = [s.instance for s in statuses if not s.up_to_date]
+    outcomes: dict[str, Outcome] = {}
+    stopped = folder_problem(out_dir)
+    if stopped is None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            with build_lock(out_dir, on_wait=progress.waiting if progress else None):
+                _build_locked(instances, out_dir, outcomes, jobs=jobs, force=force, scheduler=scheduler,
+                              listed=instances if index is None else index, progress=progress)
+        except OSError as err:
+            stopped = fault_text(err)
+    if stopped is not None and instances:
+        outcomes[INDEX] = Outcome(INDEX, "not built", 0.0, error=stopped)
+    results = [outcomes.get(i.name) or Outcome(i.name, "not built", 0.0, error=stopped) for i in instances]
+    return results + [outcomes[INDEX]] if INDEX in outcomes else results
+
+
+def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, Outcome], *, jobs: int | None,
+                  force: bool, scheduler: str | None, listed: list[Instance], progress: Progress | None) -> None:
+    """The build itself, under the lock: ``outcomes`` fills up as reports finish (so a fault keeps them)."""
+    stamps, build_date = Stamps(out_dir), now_utc()
+    statuses = _plan(stamps, instances, force)
+    blocked = _blocked([s for s in statuses if not s.up_to_date], out_dir)
+    todo = [s for s in statuses if not s.up_to_date and s.instance.name not in blocked]
+    if progress:
+        progress.planned(todo, [s for s in statuses if s.up_to_date])
+    outcomes.update({s.instance.name: Outcome(s.instance.name, "up to date", 0.0) for s in statuses if s.up_to_date})
+    outcomes.update(blocked)
+    for outcome in _run([s.instance for s in todo], out_dir, stamps, jobs=jobs, scheduler=scheduler,
+                        build_date=build_date):
+        outcomes[outcome.name] = outcome
         if progress:
-            progress.planned([s for s in statuses if not s.up_to_date], [s for s in statuses if s.up_to_date])
-        outcomes = {i.name: Outcome(i.name, "up to date", 0.0) for i in instances}
-        build_date = now_utc()
-        for outcome in _run(todo, out_dir, stamps, jobs=jobs, scheduler=scheduler, build_date=build_date):
-            outcomes[outcome.name] = outcome
-            if progress:
-                progress.finished(outcome)
-        listed = instances if index is None else index
-        if instances and not stamps.index_up_to_date(listed):
-            _write_index(listed, out_dir, stamps, build_date)
-    return [outcomes[i.name] for i in instances]
+            progress.finished(outcome)
+    if instances and (refused := _write_index(listed, out_dir, stamps, build_date)) is not None:
+        outcomes[INDEX] = refused
 
 
 def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | None, scheduler: str | None,
@@ -234,18 +301,19 @@ def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | Non
     longest_first = sorted(todo, key=lambda i: -(stamps.seconds(i.name) or float("inf")))
     with batch_environment(), _pool(jobs, scheduler, out_dir, longest_first) as pool:
         for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
-            _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
-            yield rendered.outcome
+            yield _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
 
 
-def clean_reports(instances: list[Instance], out_dir: Path = REPORTS) -> int:
-    """Remove the reports of ``instances`` and of every earlier build, the index and the build state.
+def clean_reports(out_dir: Path = REPORTS) -> int:
+    """Remove every file cxlab wrote in ``out_dir`` and the build state; returns how many files went.
+
+    Files cxlab did not write stay, whatever their names (see :mod:`cxlab.build.manifest`).
 
     Examples
     --------
     >>> import tempfile
-    >>> clean_reports([], Path(tempfile.mkdtemp()))
+    >>> clean_reports(Path(tempfile.mkdtemp()))
     0
     """
     with build_lock(out_dir):
-        return clean(out_dir, sorted({i.name for i in instances} | set(Stamps(out_dir).names())))
+        return Manifest(out_dir).clean()

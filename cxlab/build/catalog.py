@@ -4,18 +4,28 @@ An entry is one report, or a *matrix*: one report per distinct combination of da
 scorecard per A-11 service, say). Parameters are checked before any kernel starts, against the
 notebook's tagged ``parameters`` cell (unknown names, wrong types) and against the data (a value
 that is not in the data, such as a misspelt agency); each error lists what is allowed.
+
+A problem in one entry (its shape, its name, its parameters, a data set it reads that cannot be
+used) blocks that entry only: :func:`load_catalog` returns the reports that can be built and the
+blocked ones with their reasons. A problem in the file as a whole (no such file, bad YAML,
+no ``reports:``) raises :class:`CatalogError`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from cxlab.data import registry
+from cxlab.build.catalog_checks import entry_problems, file_problems, placeholders
+from cxlab.errors import DataError
+from cxlab.build.paths import name_problem
+from cxlab.data.yamlfile import YamlFile, read_yaml
 
 if TYPE_CHECKING:  # imported where used, so a no-op build starts fast
     import pandas as pd
@@ -23,8 +33,13 @@ if TYPE_CHECKING:  # imported where used, so a no-op build starts fast
 __all__ = [
     "NOTEBOOKS",
     "CATALOG",
+    "LOCAL_NAME",
     "Instance",
+    "Blocked",
+    "Catalog",
     "CatalogError",
+    "catalog_files",
+    "load_catalog",
     "read_catalog",
     "notebook_parameters",
     "slug",
@@ -32,12 +47,14 @@ __all__ = [
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 CATALOG = NOTEBOOKS / "catalog.yml"
+#: Beside ``catalog.yml``: the reports made with an explorer's "Make this a report", read after it.
+LOCAL_NAME = "catalog.local.yml"
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}
 
 
 class CatalogError(ValueError):
-    """A catalog entry that cannot be built as written."""
+    """A catalog (or a catalog entry) that cannot be built as written."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,31 @@ class Instance:
     analysis: str
     parameters: dict[str, Any] = field(default_factory=dict)
     data: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A catalog entry, or one report of a matrix, that cannot be built as written, and why.
+
+    Examples
+    --------
+    >>> print(Blocked("scorecard-x", "data set 'a11_hisp' cannot be used"))
+    report 'scorecard-x': data set 'a11_hisp' cannot be used
+    """
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"report {self.name!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The reports of a catalog that can be built, and the blocked entries with their reasons."""
+
+    instances: list[Instance]
+    blocked: list[Blocked] = field(default_factory=list)
 
 
 def slug(text: str, *, limit: int = 60) -> str:
@@ -108,11 +150,19 @@ def _default(spec: dict[str, Any]) -> Any:
         return None
 
 
+def _reason(err: Exception) -> str:
+    """An error's message on one line (every problem of a DataError, joined)."""
+    if isinstance(err, DataError):
+        return "; ".join(map(str, err.problems))
+    return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+
+
 class _Data:
-    """Loads each data set at most once while a catalog is read."""
+    """Loads each data set at most once while a catalog is read, and says which cannot be used."""
 
     def __init__(self) -> None:
         self._tables: dict[str, pd.DataFrame] = {}
+        self._problems: dict[str, str | None] = {}
 
     def __call__(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
@@ -120,6 +170,17 @@ class _Data:
 
             self._tables[name] = load(name)
         return self._tables[name]
+
+    def problem(self, name: str) -> str | None:
+        """Why data set ``name`` cannot be read (unknown, a file missing or changed), or None."""
+        if name not in self._problems:
+            try:
+                for relative, sha in registry.dataset_files(name).items():
+                    registry.verified_path(relative, sha)
+                self._problems[name] = None
+            except (KeyError, DataError) as err:
+                self._problems[name] = f"data set {name!r} cannot be used: {_reason(err)}"
+        return self._problems[name]
 
 
 def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], data: _Data) -> list[str]:
@@ -140,10 +201,15 @@ def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], da
                 problems.append(f"parameter {key!r} = {value!r} is not allowed; allowed: {', '.join(allowed)}")
             continue
         table = data(rule["data"])
+        columns = [rule["column"]] if isinstance(rule["column"], str) else list(rule["column"])
+        absent = [c for c in columns if c not in table.columns]
+        if absent:
+            problems.append(f"the rule for parameter {key!r} names column {', '.join(map(repr, absent))}, which "
+                            f"{rule['data']} does not have (columns: {', '.join(map(str, table.columns))})")
+            continue
         earlier = [k for k in matched if rules[k]["data"] == rule["data"]]
         for other in rule.get("within", earlier):
             table = table[matched[other].reindex(table.index, fill_value=False)] if other in matched else table
-        columns = [rule["column"]] if isinstance(rule["column"], str) else list(rule["column"])
         hit = table[columns].eq(value).any(axis=1)
         if not hit.any():
             allowed = sorted(set(table[columns].to_numpy().ravel()), key=str)
@@ -160,40 +226,50 @@ def _named_values(rule: dict[str, Any], data: _Data) -> list[str]:
     if "choices" in rule:
         return list(rule["choices"])
     if rule.get("data_set"):
-        from cxlab.data.registry import registry
-
-        return sorted(registry())
+        return sorted(registry.registry())
     items = data(rule["data"]).attrs["items"]
     if rule.get("items") == "block":
         return list(dict.fromkeys(i.split("_")[0] for i in items))
     return list(items)
 
 
-def _expand(entry: dict[str, Any], data: _Data) -> list[dict[str, Any]]:
+def _expand(entry: Mapping[str, Any], data: _Data) -> list[dict[str, Any]]:
     """One entry per distinct combination of the matrix's columns (with enough data).
 
     ``matrix`` keys: ``data`` (data set), ``columns`` (whose combinations make the reports),
     ``parameters`` (notebook parameter -> column), ``where`` (column -> allowed values) and
-    ``min_distinct`` (column -> fewest distinct values a combination must have).
+    ``min_distinct`` (column -> fewest distinct values a combination must have). Names made from
+    data are slugified. A column the data set lacks, or a matrix that gives no report, is a
+    :class:`CatalogError`.
     """
     matrix = entry.get("matrix")
     if not matrix:
-        return [entry]
+        return [dict(entry)]
     table = data(matrix["data"])
     columns = list(matrix["columns"])
+    used = [*columns, *matrix.get("parameters", {}).values(), *matrix.get("where", {}), *matrix.get("min_distinct", {})]
+    absent = [c for c in dict.fromkeys(used) if c not in table.columns]
+    if absent:
+        raise CatalogError(f"matrix column {', '.join(map(repr, absent))} is not in {matrix['data']}; its columns: "
+                           f"{', '.join(map(str, table.columns))}")
+    named = (placeholders(entry["name"]) | placeholders(entry.get("title", ""))) - set(columns)
+    if named:
+        raise CatalogError(f"name or title uses {', '.join('{' + n + '}' for n in sorted(named))}, which is not "
+                           f"one of the matrix columns ({', '.join(columns)})")
     for column, allowed in matrix.get("where", {}).items():
         table = table[table[column].isin(allowed)]
     for column, least in matrix.get("min_distinct", {}).items():
         counts = table.groupby(columns)[column].transform("nunique")
         table = table[counts >= least]
     combos = table[columns].drop_duplicates().sort_values(columns).to_dict("records")
-    entries = []
-    for combo in combos:
-        chosen = {p: _plain(combo[c]) for p, c in matrix["parameters"].items()}
-        entries.append({**entry, "name": slug(entry["name"].format(**combo), limit=80),
-                        "title": entry.get("title", "").format(**combo),
-                        "parameters": {**entry.get("parameters", {}), **chosen}})
-    return entries
+    if not combos:
+        raise CatalogError(f"the matrix gives no report: no combination of {', '.join(columns)} in "
+                           f"{matrix['data']} passes its where and min_distinct")
+    return [{**entry, "name": slug(entry["name"].format(**combo), limit=80),
+             "title": entry.get("title", "").format(**combo),
+             "parameters": {**entry.get("parameters", {}),
+                            **{p: _plain(combo[c]) for p, c in matrix.get("parameters", {}).items()}}}
+            for combo in combos]
 
 
 def _plain(value: Any) -> Any:
@@ -201,8 +277,151 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _shown(path: Path) -> str:
+    """How problems name a catalog file: relative to the project when it is inside it."""
+    try:
+        return path.resolve().relative_to(NOTEBOOKS.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """The catalog file and, for ``catalog.yml``, the local catalog beside it if there is one.
+
+    Examples
+    --------
+    >>> [p.name for p in catalog_files(NOTEBOOKS / "elsewhere.yml")]
+    ['elsewhere.yml']
+    """
+    local = path.with_name(LOCAL_NAME)
+    return [path, local] if path.name == "catalog.yml" and local.exists() else [path]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One report entry as written, with the keys written twice in it and where it stands."""
+
+    raw: object
+    repeated: list[str]
+    where: str
+
+    @property
+    def label(self) -> str:
+        """The entry's name, or its place in the catalog when it has no usable name."""
+        name = self.raw.get("name") if isinstance(self.raw, Mapping) else None
+        return name if isinstance(name, str) and name.strip() else self.where
+
+    def blocked(self, reason: str) -> Blocked:
+        """This entry blocked for ``reason``, which says where the entry stands."""
+        return Blocked(self.label, reason if self.label == self.where else f"{self.where}: {reason}")
+
+
+def _listed(parsed: YamlFile, reports: list[object], shown: str) -> list[_Entry]:
+    return [_Entry(raw, [str(r.problem(shown)) for r in parsed.repeated_under("reports", n)],
+                   f"entry {n + 1} of {shown}") for n, raw in enumerate(reports)]
+
+
+def _entries(path: Path) -> tuple[Mapping[str, Any], list[_Entry], list[Blocked]]:
+    """The notebooks, the report entries (each with its keys written twice) and a broken local catalog.
+
+    A problem of the main file as a whole raises :class:`CatalogError`.
+    """
+    shown = _shown(path)
+    try:
+        main = read_yaml(path, shown)
+    except DataError as err:
+        raise CatalogError(_reason(err)) from None
+    stray = [r for r in main.repeated if r.path[0] != "reports" or len(r.path) < 3]
+    problems = [f"{shown}: {p}" for p in file_problems(main.data)] + [str(r.problem(shown)) for r in stray]
+    if problems:
+        raise CatalogError("\n".join(problems))
+    entries, blocked = _listed(main, main.data["reports"], shown), []
+    for local in catalog_files(path)[1:]:
+        try:
+            extra = read_yaml(local, _shown(local))
+            reports = extra.data.get("reports") if isinstance(extra.data, Mapping) else None
+            if not isinstance(reports, list):
+                raise CatalogError(f"{_shown(local)}: found {reports!r:.60}, expected reports: with a list of entries")
+        except (DataError, CatalogError) as err:
+            blocked.append(Blocked(local.name, _reason(err)))
+            continue
+        entries += _listed(extra, reports, _shown(local))
+    if not entries and not blocked:
+        raise CatalogError(f"{shown}: reports: found no entry, expected at least one report (see the comments in "
+                           "notebooks/catalog.yml)")
+    return main.data["notebooks"], entries, blocked
+
+
+def _instances(raw: Mapping[str, Any], spec: Mapping[str, Any], folder: Path, data: _Data
+               ) -> tuple[list[Instance], list[Blocked]]:
+    """The reports of one checked entry (several for a matrix), and those of them that are blocked."""
+    nb_path = folder / f"{raw['notebook']}.ipynb"
+    if not nb_path.is_file():
+        raise CatalogError(f"notebook file {nb_path.name} is missing from {folder}")
+    try:
+        declared = notebook_parameters(nb_path)
+    except Exception as err:  # papermill and nbformat raise many kinds for a damaged notebook
+        raise CatalogError(f"cannot read the parameters cell of {nb_path.name}: {type(err).__name__}: {err}") from None
+    made, refused = [], []
+    for entry in _expand(raw, data):
+        name, given = entry["name"], entry.get("parameters") or {}
+        if (problem := name_problem(name)) is not None:
+            refused.append(Blocked(name or raw["name"], f"the name the matrix made: {problem}"))
+            continue
+        found = _type_problems(declared, given)
+        values = {k: _default(s) for k, s in declared.items()} | given
+        if not found:
+            found = _value_problems(spec.get("values", {}), values, data)
+        try:
+            datasets = tuple(str(d).format(**values) for d in spec.get("data", []))
+        except (KeyError, IndexError, ValueError) as err:
+            found.append(f"data: {spec['data']!r} names a parameter the notebook does not have ({_reason(err)})")
+            datasets = ()
+        found += [p for d in datasets if (p := data.problem(d))]
+        if found:
+            refused.append(Blocked(name, f"{nb_path.name}: " + "; ".join(found)))
+            continue
+        made.append(Instance(name=name, notebook=nb_path, title=entry.get("title") or spec["title"],
+                             analysis=spec["title"], parameters=given, data=datasets))
+    return made, refused
+
+
+def load_catalog(path: Path = CATALOG) -> Catalog:
+    """Read, expand and check the catalog; a bad entry blocks only its own reports.
+
+    Examples
+    --------
+    >>> catalog = load_catalog()
+    >>> [i.name for i in catalog.instances][:2], catalog.blocked
+    (['acsi-federal-vs-national', 'acsi-federal-vs-manufacturing'], [])
+    """
+    notebooks, entries, blocked = _entries(path)
+    data, instances, seen = _Data(), [], {}
+    for entry in entries:
+        problems = entry.repeated + entry_problems(entry.raw, notebooks)
+        if problems:
+            blocked.append(entry.blocked("; ".join(problems)))
+            continue
+        try:
+            made, refused = _instances(entry.raw, notebooks[entry.raw["notebook"]], path.parent, data)
+        except (CatalogError, DataError) as err:
+            blocked.append(entry.blocked(_reason(err)))
+            continue
+        blocked += refused
+        for instance in made:
+            if instance.name in seen:
+                blocked.append(Blocked(instance.name, f"{entry.where}: the name is used twice in the catalog "
+                                                      f"(also {seen[instance.name]}); give one another name"))
+                continue
+            seen[instance.name] = entry.where
+            instances.append(instance)
+    return Catalog(instances, blocked)
+
+
 def read_catalog(path: Path = CATALOG) -> list[Instance]:
     """Read, expand and check the catalog; every problem names the report and the parameter.
+
+    Unlike :func:`load_catalog`, any blocked entry raises :class:`CatalogError` listing them all.
 
     Examples
     --------
@@ -212,39 +431,7 @@ def read_catalog(path: Path = CATALOG) -> list[Instance]:
     >>> len(instances) >= 50
     True
     """
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    local = path.with_name("catalog.local.yml")  # reports made with an explorer's "Make this a report"
-    if path.name == "catalog.yml" and local.exists():
-        spec["reports"] = spec.get("reports", []) + (yaml.safe_load(local.read_text(encoding="utf-8")) or {}).get("reports", [])
-    notebooks = spec.get("notebooks", {})
-    data = _Data()
-    instances, seen, problems = [], set(), []
-    for raw in spec.get("reports", []):
-        kind = raw["notebook"]
-        if kind not in notebooks:
-            raise CatalogError(f"report {raw['name']!r}: no notebook {kind!r} (known: {', '.join(notebooks)})")
-        nb_path = path.parent / f"{kind}.ipynb"
-        declared = notebook_parameters(nb_path)
-        for entry in _expand(raw, data):
-            name, given = entry["name"], entry.get("parameters", {})
-            if name in seen:
-                raise CatalogError(f"report name {name!r} is used twice in {path.name}")
-            seen.add(name)
-            found = _type_problems(declared, given)
-            values = {k: _default(s) for k, s in declared.items()} | given
-            if not found:
-                found = _value_problems(notebooks[kind].get("values", {}), values, data)
-            problems += [f"report {name!r} ({nb_path.name}): {p}" for p in found]
-            instances.append(
-                Instance(
-                    name=name,
-                    notebook=nb_path,
-                    title=entry.get("title") or notebooks[kind]["title"],
-                    analysis=notebooks[kind]["title"],
-                    parameters=given,
-                    data=tuple(str(d).format(**values) for d in notebooks[kind].get("data", [])),
-                )
-            )
-    if problems:
-        raise CatalogError("\n".join(problems))
-    return instances
+    catalog = load_catalog(path)
+    if catalog.blocked:
+        raise CatalogError("\n".join(map(str, catalog.blocked)))
+    return catalog.instances

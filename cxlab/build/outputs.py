@@ -1,27 +1,36 @@
 """The build's outputs: what became of each report, and how and where it is written.
 
 A report is ``<name>.html`` plus the executed ``<name>.ipynb``, replaced atomically; the build's
-own state (stamps, lock, kernel log) lives in ``.cxlab-build/`` inside the same folder.
+own state (stamps, lock, kernel log, the manifest of files cxlab wrote) lives in ``.cxlab-build/``
+inside the same folder.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["STATE", "LOCK", "INDEX", "Outcome", "Rendered", "atomic_write", "state_dir", "report_files", "clean"]
+__all__ = ["STATE", "LOCK", "INDEX", "STAMPS", "INDEX_STAMP", "STATUSES", "Outcome", "Rendered", "atomic_write",
+           "fault_text", "state_dir", "report_files"]
 
 STATE = ".cxlab-build"
 LOCK = "lock"
 INDEX = "index.html"
+#: Inside the state folder: one stamp per report built, and the index's stamp.
+STAMPS = "stamps"
+INDEX_STAMP = "index.stamp"
+#: What can become of a report: ``blocked`` (not run: its catalog entry, its data or a file in its
+#: way is wrong) and ``not built`` (the build stopped before it, on a full disk say) besides the
+#: obvious three.
+STATUSES = ("built", "up to date", "failed", "blocked", "not built")
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one report: ``built``, ``up to date`` or ``failed`` (with cell and error)."""
+    """What happened to one report (one of :data:`STATUSES`), with the failing cell and the error."""
 
     name: str
     status: str
@@ -42,8 +51,8 @@ class Rendered:
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
 
-    A reader sees the old file or the new one, never a part; an interruption leaves no temporary
-    file behind.
+    A reader sees the old file or the new one, never a part; an interruption or a failed write
+    (a full disk) leaves no temporary file behind, and an ``OSError`` names ``path`` itself.
 
     Examples
     --------
@@ -51,15 +60,44 @@ def atomic_write(path: Path, text: str) -> None:
     >>> atomic_write(target, "<p>ok</p>"); target.read_text()
     '<p>ok</p>'
     """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as err:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(path)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+_HINTS = {
+    errno.ENOSPC: "free some space and build again",
+    errno.EDQUOT: "free some space and build again",
+    errno.EROFS: "make the folder writable, or give --out another folder",
+    errno.EACCES: "make the folder writable, or give --out another folder",
+    errno.EPERM: "make the folder writable, or give --out another folder",
+}
+
+
+def fault_text(err: OSError) -> str:
+    """A write that failed, in words: the file, the cause and what to do.
+
+    Examples
+    --------
+    >>> fault_text(OSError(errno.ENOSPC, "No space left on device", "reports/a.html"))
+    'could not write reports/a.html: no space left on device; free some space and build again'
+    """
+    where = f" {err.filename}" if err.filename else ""
+    cause = (err.strerror or str(err)).lower()
+    hint = _HINTS.get(err.errno or 0)
+    return f"could not write{where}: {cause}" + (f"; {hint}" if hint else "")
 
 
 def state_dir(out_dir: Path) -> Path:
@@ -84,31 +122,3 @@ def report_files(out_dir: Path, name: str) -> tuple[Path, Path]:
     ['acsi.html', 'acsi.ipynb']
     """
     return out_dir / f"{name}.html", out_dir / f"{name}.ipynb"
-
-
-def clean(out_dir: Path, names: list[str]) -> int:
-    """Remove the reports ``names``, the index and the build state; returns how many files went.
-
-    The lock file stays (a build waiting on it must not lose it); anything else in ``out_dir``
-    is left alone.
-
-    Examples
-    --------
-    >>> out = Path(tempfile.mkdtemp()); (out / "a.html").write_text("a"); (out / "notes.txt").write_text("n")
-    1
-    1
-    >>> clean(out, ["a"]), sorted(p.name for p in out.iterdir())
-    (1, ['notes.txt'])
-    """
-    removed = 0
-    for path in [*(p for name in names for p in report_files(out_dir, name)), out_dir / INDEX]:
-        if path.is_file():
-            path.unlink()
-            removed += 1
-    state = out_dir / STATE
-    for path in state.iterdir() if state.is_dir() else []:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.name != LOCK:
-            path.unlink()
-    return removed

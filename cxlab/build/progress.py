@@ -8,14 +8,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cxlab.build.outputs import Outcome
+from cxlab.build.outputs import STATUSES, Outcome
 from cxlab.build.uptodate import Status
 
-__all__ = ["BuildProgress", "describe", "summary"]
+__all__ = ["BuildProgress", "describe", "summary", "problems"]
 
 
 def describe(outcome: Outcome) -> str:
-    """One report's line (rich markup): built with its time, or failed with cell and error.
+    """One report's line (rich markup): built with its time, failed with cell and error, or blocked.
 
     Examples
     --------
@@ -23,15 +23,18 @@ def describe(outcome: Outcome) -> str:
     '  [red]failed[/]  acsi: cell 3: ValueError: no data'
     >>> describe(Outcome("acsi", "built", 2.04))
     '  [green]built[/]   acsi (2.0 s)'
+    >>> describe(Outcome("index.html", "blocked", 0.0, error="not written by cxlab"))
+    '  [red]blocked[/] index.html: not written by cxlab'
     """
-    if outcome.status == "failed":
-        where = f"cell {outcome.cell}" if outcome.cell is not None else "before any cell ran"
-        return f"  [red]failed[/]  {escape(outcome.name)}: {where}: {escape(outcome.error or '')}"
+    if outcome.status in {"failed", "blocked", "not built"}:
+        where = f"cell {outcome.cell}: " if outcome.cell is not None else ""
+        error = f": {where}{escape(outcome.error)}" if outcome.error and outcome.status != "not built" else ""
+        return f"  [red]{outcome.status}[/]{' ' * max(1, 8 - len(outcome.status))}{escape(outcome.name)}{error}"
     return f"  [green]built[/]   {escape(outcome.name)} ({outcome.seconds:.1f} s)"
 
 
 def summary(outcomes: list[Outcome], seconds: float) -> str:
-    """The closing line: how many reports were built, up to date and failed, and the time taken.
+    """The closing line: how many reports were built, up to date, failed (blocked, not built), and the time.
 
     Examples
     --------
@@ -39,11 +42,41 @@ def summary(outcomes: list[Outcome], seconds: float) -> str:
     'All 2 reports are up to date (0.3 s).'
     >>> summary([Outcome("a", "built", 2.0), Outcome("b", "failed", 1.0, 1, "E: x")], 3.0)
     'Built 1, up to date 0, failed 1 in 3.0 s.'
+    >>> summary([Outcome("a", "built", 2.0), Outcome("b", "blocked", 0.0, error="bad")], 3.0)
+    'Built 1, up to date 0, failed 0, blocked 1 in 3.0 s.'
     """
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "up to date", "failed")}
+    counts = {s: sum(o.status == s for o in outcomes) for s in STATUSES}
     if counts["up to date"] == len(outcomes):
         return f"All {len(outcomes)} reports are up to date ({seconds:.1f} s)."
-    return f"Built {counts['built']}, up to date {counts['up to date']}, failed {counts['failed']} in {seconds:.1f} s."
+    shown = [f"{status} {count}" for status, count in counts.items() if count or status in STATUSES[:3]]
+    return f"{', '.join(shown).capitalize()} in {seconds:.1f} s."
+
+
+def problems(outcomes: list[Outcome]) -> list[str]:
+    """The lines (rich markup) after the summary: every report that failed, was blocked or not built.
+
+    Examples
+    --------
+    >>> for line in problems([Outcome("a", "built", 1.0), Outcome("b", "not built", 0.0, error="disk full"),
+    ...                       Outcome("c", "blocked", 0.0, error="entry 3: no notebook")]):
+    ...     print(line)
+    Blocked (not run; correct the catalog, the data or the output folder, then build again):
+      [red]blocked[/] c: entry 3: no notebook
+    The build stopped: disk full. Not built (each keeps its last good page; built next time):
+      [red]not built[/] b
+    """
+    stopped = next((o.error for o in outcomes if o.status == "not built"), None)
+    headings = {
+        "failed": "Failed (each keeps its last good page):",
+        "blocked": "Blocked (not run; correct the catalog, the data or the output folder, then build again):",
+        "not built": f"The build stopped: {escape(stopped or '')}. Not built (each keeps its last good page; "
+                     "built next time):",
+    }
+    lines = []
+    for status, heading in headings.items():
+        listed = [describe(o) for o in outcomes if o.status == status]
+        lines += [heading, *listed] if listed else []
+    return lines
 
 
 class BuildProgress:

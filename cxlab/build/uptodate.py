@@ -9,8 +9,10 @@ that failed or was interrupted is never stamped. Each input is hashed once per c
 many reports share it.
 
 The expanded, checked catalog is kept there too (``catalog.json``), with a digest of everything
-reading it depends on (the catalog file, the notebooks beside it, every registered data set,
-cxlab and the installed packages): while that digest holds, the catalog is not read again.
+reading it depends on (the catalog file and ``catalog.local.yml`` beside it, the notebooks beside
+it, ``datasets.yml`` and every registered data set, cxlab and the installed packages): while that
+digest holds, the catalog is not read again. It is only a cache: a folder it cannot be written to
+(read-only, a file in the way) just means the catalog is read every time.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from typing import Any
 
 import cxlab
 from cxlab.data import registry
-from cxlab.build.catalog import Instance, read_catalog
+from cxlab.build.catalog import Blocked, Catalog, CatalogError, Instance, catalog_files, load_catalog
 from cxlab.errors import DataError
-from cxlab.build.outputs import INDEX, STATE, atomic_write, report_files
+from cxlab.build.outputs import INDEX, INDEX_STAMP, STAMPS, STATE, atomic_write, report_files
+from cxlab.build.paths import inside
 
 __all__ = ["Status", "Stamps", "digest", "environment"]
 
@@ -60,8 +63,14 @@ class Status:
 
 
 def _notebook_source(path: Path) -> str:
-    """The digest of a notebook's cells without outputs, counts, ids or run metadata."""
-    nb = json.loads(path.read_bytes())
+    """The digest of a notebook's cells without outputs, counts, ids or run metadata.
+
+    A notebook that cannot be read has a digest too (of its error): running it then fails and says why.
+    """
+    try:
+        nb = json.loads(path.read_bytes())
+    except (OSError, ValueError) as err:
+        return digest({"unreadable": str(err)})
     cells = [
         (c["cell_type"], "".join(c["source"]), c.get("metadata", {}).get("tags", []))
         for c in nb["cells"]
@@ -120,7 +129,7 @@ class Stamps:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self.folder = out_dir / STATE / "stamps"
+        self.folder = out_dir / STATE / STAMPS
         self._notebooks: dict[Path, str] = {}
         self._data: dict[str, str] = {}
 
@@ -152,27 +161,42 @@ class Stamps:
             **self._environment,
         }
 
-    def catalog(self, path: Path) -> list[Instance]:
-        """``read_catalog(path)``, or the instances of the last read if nothing it reads changed."""
+    def _catalog_key(self, path: Path) -> str:
+        """The digest of everything reading the catalog at ``path`` depends on."""
+        try:
+            files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in catalog_files(path)}
+        except OSError as err:
+            raise CatalogError(f"{path}: expected a readable catalog file ({err.strerror or err})") from None
         notebooks = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.parent.glob("*.ipynb"))}
-        key = digest({"catalog": hashlib.sha256(path.read_bytes()).hexdigest(), "notebooks": notebooks,
-                      "data": {name: self._dataset(name) for name in registry.registry()}, **self._environment})
+        try:
+            names = list(registry.registry())
+            listing = hashlib.sha256((registry.data_dir() / registry.REGISTRY_FILE).read_bytes()).hexdigest()
+        except (OSError, DataError) as err:
+            names, listing = [], str(err)
+        return digest({"catalog": files, "notebooks": notebooks, "registry": listing,
+                       "data": {name: self._dataset(name) for name in names}, **self._environment})
+
+    def catalog(self, path: Path) -> Catalog:
+        """``load_catalog(path)``, or the result of the last read if nothing it reads changed."""
+        key = self._catalog_key(path)
         cache = self.out_dir / STATE / "catalog.json"
         try:
             stored = json.loads(cache.read_text(encoding="utf-8"))
             if stored["key"] == key:
-                return [Instance(**{**i, "notebook": Path(i["notebook"]), "data": tuple(i["data"])})
-                        for i in stored["instances"]]
+                return Catalog([Instance(**{**i, "notebook": Path(i["notebook"]), "data": tuple(i["data"])})
+                                for i in stored["instances"]], [Blocked(**b) for b in stored["blocked"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        instances = read_catalog(path)
+        catalog = load_catalog(path)
         try:
-            text = json.dumps({"key": key, "instances": [{**vars(i), "notebook": str(i.notebook)} for i in instances]})
-        except TypeError:  # a parameter JSON cannot hold exactly: read the catalog every time
-            return instances
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(cache, text)
-        return instances
+            text = json.dumps({"key": key, "instances": [{**vars(i), "notebook": str(i.notebook)}
+                                                         for i in catalog.instances],
+                               "blocked": [vars(b) for b in catalog.blocked]})
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cache, text)
+        except (TypeError, OSError):  # a parameter JSON cannot hold exactly, or no room: read it every time
+            pass
+        return catalog
 
     def _read(self, name: str) -> dict[str, Any] | None:
         try:
@@ -195,7 +219,8 @@ class Stamps:
         """Stamp ``instance`` as built from its current inputs (call after writing its files)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = {"inputs": self.inputs(instance), "seconds": round(seconds, 3)}
-        atomic_write(self.folder / f"{instance.name}.json", json.dumps(stamp, indent=1, sort_keys=True))
+        path = inside(self.out_dir, self.folder / f"{instance.name}.json")
+        atomic_write(path, json.dumps(stamp, indent=1, sort_keys=True))
 
     def seconds(self, name: str) -> float | None:
         """How long the last good build of report ``name`` took, if it was ever built."""
@@ -213,7 +238,7 @@ class Stamps:
 
     @property
     def _index_stamp(self) -> Path:
-        return self.out_dir / STATE / "index.stamp"
+        return self.out_dir / STATE / INDEX_STAMP
 
     def index_up_to_date(self, instances: list[Instance]) -> bool:
         """Whether ``index.html`` lists exactly these reports, each as last stamped."""

@@ -44,6 +44,49 @@ _READ = {"format", "encoding", "delimiter", "sheet"}
 _PERIOD = {"format", "unit", "fiscal_year_start", "label"}
 
 
+def _text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _mapping_of(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    return lambda value: isinstance(value, Mapping) and all(check(v) for v in value.values())
+
+
+def _group(value: object) -> bool:
+    return (isinstance(value, Mapping) and isinstance(value.get("column"), str)
+            and isinstance(value.get("missing_codes", []), list))
+
+
+#: The type every key (and key inside a key) must have, and the words for it.
+_SHAPES: dict[str, tuple[Callable[[object], bool], str]] = {
+    **dict.fromkeys(["file", "title", "licence", "source", "layout", "counts", "dictionary"], (_text, "text")),
+    **dict.fromkeys(["sha256", "dictionary_sha256"], (lambda v: v is None or _text(v), "text")),
+    "scale": (lambda v: isinstance(v, Mapping) and _number(v.get("min")) and _number(v.get("max"))
+              and isinstance(v.get("whole", True), bool), "{min: NUMBER, max: NUMBER} (and whole: true or false)"),
+    "missing_codes": (lambda v: isinstance(v, list | Mapping) and all(_number(c) or _text(c) for c in v),
+                      "a list of codes, or {code: meaning}"),
+    "columns": (_mapping_of(_text), "a mapping of tidy names to the file's column names (as text: quote a name "
+                                    "that looks like a number)"),
+    "read": (lambda v: isinstance(v, Mapping) and all(_text(v[k]) for k in ("format", "encoding") if k in v)
+             and isinstance(v.get("sheet", 0), str | int), "a mapping with format, encoding, delimiter or sheet"),
+    "period": (lambda v: isinstance(v, Mapping) and _texts(v.get("format", "")) and _text(v.get("label", ""))
+               and _text(v.get("unit", "")) and isinstance(v.get("fiscal_year_start", 1), int),
+               "a period spec: format (text or a list), label, unit (text), fiscal_year_start (a month 1-12)"),
+    "groups": (_mapping_of(_group), "a mapping of group name to {column: NAME, missing_codes: [CODES]}"),
+    "labels": (_mapping_of(_text), "a mapping of item to its wording"),
+    "items": (_texts, "a list of column names or one regular expression"),
+    "questions": (lambda v: isinstance(v, Mapping), "a mapping describing the question slots"),
+}
+
+
 def mapped_columns(entry: Mapping[str, Any]) -> list[str]:
     """The file's column names that an entry's ``columns`` and ``groups`` name.
 
@@ -75,6 +118,10 @@ def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Pr
     def problem(key: str, value: object, expected: str) -> Problem:
         return Problem(file, None, f"{name}.{key}", value, expected)
 
+    shapes = [problem(key, entry[key], f"{expected}") for key, (fits, expected) in _SHAPES.items()
+              if key in entry and not fits(entry[key])]
+    if shapes:
+        return shapes
     if layout not in LAYOUTS:
         return [problem("layout", layout, "one of " + ", ".join(sorted(LAYOUTS)))]
     spec = LAYOUTS[layout]

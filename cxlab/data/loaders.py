@@ -20,11 +20,13 @@ one :class:`cxlab.errors.DataError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from cxlab.data import registry
 from cxlab.data.a11_drivers import DRIVERS, normalise_text, reviewed_drivers
@@ -103,9 +105,10 @@ def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
     (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0))
     """
     _check(source)
-    if source.entry["layout"] == "answer_counts":
-        return _load_answer_counts(source, keep_flagged=keep_flagged)
-    return _LAYOUTS[source.entry["layout"]](source)
+    with _tidy_checked(source):
+        if source.entry["layout"] == "answer_counts":
+            return _load_answer_counts(source, keep_flagged=keep_flagged)
+        return _LAYOUTS[source.entry["layout"]](source)
 
 
 def questions(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
@@ -162,7 +165,8 @@ def left_out_of_source(source: Source) -> pd.DataFrame:
     _check(source)
     if source.entry["layout"] != "answer_counts":
         return pd.DataFrame(columns=LEFT_OUT_COLUMNS)
-    questions = _answer_count_table(source)
+    with _tidy_checked(source):
+        questions = _answer_count_table(source)
     return _left_out(questions[questions["check"] != ""])
 
 
@@ -187,6 +191,43 @@ def _check(source: Source) -> None:
         raise DataError(problems)
 
 
+@contextmanager
+def _tidy_checked(source: Source) -> Iterator[None]:
+    """Turn a failed check of a tidy table into a problem naming the file, column, value and rule.
+
+    The raw checks catch nearly everything with its row; this catches what only the typed
+    values show (an A-11 fiscal year of 1800), so no schema traceback reaches the user.
+    """
+    try:
+        yield
+    except pa.errors.SchemaError as err:
+        columns = source.entry.get("columns") or {}
+        column = str(columns.get(err.column_name, err.column_name))
+        values = err.failure_cases["failure_case"].drop_duplicates().tolist()[:5] \
+            if isinstance(err.failure_cases, pd.DataFrame) else [err.failure_cases]
+        expected = getattr(err.check, "error", None) or str(err.check or "a value of the documented type")
+        raise DataError([Problem(source.shown(), None, column, value, expected) for value in values]) from None
+
+
+def _same_number(ids: pd.Series, shown: str, column: str) -> list[Problem]:
+    """Ids written differently that read as one number (``1``, ``01``, ``001``): ids are numbers then.
+
+    Examples
+    --------
+    >>> [str(p) for p in _same_number(pd.Series(["1", "01", "2", "001"]), "x.csv", "id")]
+    ["x.csv, row 3, column 'id': found '01', expected each respondent id written one way: row 2 has '1', the same number", "x.csv, row 5, column 'id': found '001', expected each respondent id written one way: row 2 has '1', the same number"]
+    """
+    numbered = whole_numbers(ids)
+    if numbered is None:
+        return []
+    spellings = pd.DataFrame({"text": ids, "number": numbered}).drop_duplicates()
+    first = spellings.drop_duplicates("number")
+    row_of, text_of = (pd.Series(v, index=first["number"]) for v in (first.index.to_numpy(), first["text"].to_numpy()))
+    return [Problem(shown, int(i) + 2, column, text, f"each respondent id written one way: row "
+                    f"{int(row_of[number]) + 2} has {text_of[number]!r}, the same number")
+            for i, text, number in spellings[spellings.duplicated("number")].itertuples()]
+
+
 def _dictionary(source: Source) -> pd.DataFrame:
     shown = source.shown("dictionary")
     columns = ["question_number", "question_text", "question_responses"]
@@ -209,7 +250,7 @@ def _load_scores(source: Source) -> pd.DataFrame:
     checks = {
         cols["period"]: [PERIOD],
         cols["score"]: [number("a number")],
-        cols["scale_max"]: [number("a number (the top of the scale)")],
+        cols["scale_max"]: [positive("a number > 0 (the top of the scale)")],
         cols["value_type"]: [one_of(["stated", "derived"])],
     }
     checks.update({cols[k]: [] for k in ("index", "series", "entity", "note", "source")})
@@ -336,7 +377,7 @@ def _cell_checks(entry: dict[str, Any]) -> dict[str, list]:
         "respondent_id": lambda: [filled("a respondent id")],
         "entity": lambda: [filled("a name (not empty)")],
         "period": lambda: [period_format(entry["period"])],
-        "weight": lambda: [positive("a weight: a number > 0 (a respondent without a weight cannot be used)")],
+        "weight": lambda: [positive("a weight: a finite number > 0 (a respondent without a weight cannot be used)")],
         "question": lambda: [filled("a question (not empty)")],
         "item": lambda: [filled("an item name (not empty)")],
         "value": lambda: [rating(Scale.from_entry(entry))],
@@ -412,7 +453,7 @@ def _load_respondents(source: Source) -> pd.DataFrame:
     ids = pd.concat(ids) if ids else pd.Series(dtype=str)
     repeated = ids[ids.duplicated(keep="first")]
     problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
-                 for i, v in repeated.items()]
+                 for i, v in repeated.items()] + _same_number(ids, shown, id_column)
     if problems:
         raise DataError(problems)
     return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs["header_row"])
@@ -431,6 +472,7 @@ def _load_answers(source: Source) -> pd.DataFrame:
     problems = [Problem(shown, int(i) + 2, cols["item"], raw.at[i, cols["item"]],
                         f"one answer per respondent and item (respondent {raw.at[i, cols['respondent_id']]!r} "
                         "answered it on an earlier row)") for i in long.index[twice]]
+    problems += _same_number(raw[cols["respondent_id"]], shown, cols["respondent_id"])
     described = [k for k in long.columns if k not in {"respondent_id", "item", "value"}]
     first = long.groupby("respondent_id", sort=False)[described].transform("first")
     for key in described:

@@ -21,16 +21,21 @@ import pandas as pd
 from cxlab.errors import DataError, Problem
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "PERIOD_PATTERN",
     "PLACEHOLDERS",
     "parse_period",
     "parse_periods",
+    "is_period",
     "align_by_year",
     "period_formats",
     "describe_period_format",
     "read_periods",
 ]
 
+#: The years a period may lie in: a year outside them is a typo (0000, 1000, 9999), never data.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-\d{4})?$"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -55,8 +60,14 @@ def parse_period(label: str) -> dict[str, object]:
     Traceback (most recent call last):
     ...
     ValueError: period 'FY19' is not a year (2019), quarter (2019-Q1), month (2019-03) or span (2019-2020)
+    >>> parse_period("0000")
+    Traceback (most recent call last):
+    ...
+    ValueError: period '0000' lies outside the years 1900-2100
     """
     text = str(label).strip()
+    if not all(FIRST_YEAR <= int(year) <= LAST_YEAR for year in re.findall(r"\d{4}", text)):
+        raise ValueError(f"period {label!r} lies outside the years {FIRST_YEAR}-{LAST_YEAR}")
     if m := _QUARTER.match(text):
         start = pd.Timestamp(int(m[1]), 3 * int(m[2]) - 2, 1)
         kind, end = "quarter", start + pd.offsets.QuarterEnd(0)
@@ -86,6 +97,21 @@ def parse_periods(labels: pd.Series) -> pd.DataFrame:
     ['year', 'month']
     """
     return pd.DataFrame([parse_period(v) for v in labels], index=labels.index)
+
+
+def is_period(label: str) -> bool:
+    """Whether :func:`parse_period` reads ``label`` (a span must end after it starts).
+
+    Examples
+    --------
+    >>> [is_period(p) for p in ["2019-2020", "2021-2019", "2020-2020", "1000", "2019-Q5"]]
+    [True, False, False, False, False]
+    """
+    try:
+        parse_period(label)
+    except ValueError:
+        return False
+    return True
 
 
 def align_by_year(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -268,7 +294,7 @@ def _parse(text: pd.Series, spec: Mapping[str, Any]) -> pd.DataFrame:
     for fmt in period_formats(spec):
         todo = parts["year"].isna()
         found = _from_date(text[todo], fmt, spec) if "%" in fmt else _from_placeholders(text[todo], fmt)
-        parts.update(found)
+        parts.update(found[found["year"].between(FIRST_YEAR, LAST_YEAR)])
     return parts
 
 

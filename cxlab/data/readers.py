@@ -10,13 +10,21 @@ Tolerant by design, and documented in ``data/README.md``:
 - the format comes from the file name (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``,
   ``.parquet``/``.pq``) unless ``read.format`` says otherwise;
 - a byte-order mark (UTF-8 or UTF-16) is honoured and dropped; other text must be UTF-8 unless
-  ``read.encoding`` names another encoding (no guessing: a wrong guess corrupts names);
+  ``read.encoding`` names another encoding (no guessing: a wrong guess corrupts names). A
+  compressed or binary file named ``.csv`` and UTF-16 without a byte-order mark are named as such;
 - the delimiter is ``read.delimiter`` or, if not given, the first of ``, ; TAB |`` with which a
   row holds every column the mapping names;
 - the header is the first of the first :data:`HEADER_SEARCH` rows that holds every column the
   mapping names, so title rows above it (common in Excel exports) are skipped; names are
-  stripped of surrounding spaces, and a name used twice is an error;
-- completely blank rows are skipped (they keep their row numbers for the rows below).
+  stripped of surrounding spaces, and a name used twice is an error (in Parquet too). A header
+  further down, one split over two rows (merged cells), or mapped columns on another sheet
+  than the one read, are each named in one problem;
+- completely blank rows are skipped (they keep their row numbers for the rows below); a CSV
+  record with fewer fields than the header is an error, not missing answers;
+- an Excel formula without a saved result is named (``attrs["formulas"]``, checked with the
+  columns a loader reads) instead of being read as an empty cell;
+- a Parquet column that cannot be read as text (a list, a struct, binary data) is left out
+  unless the mapping names it, which is an error.
 """
 
 from __future__ import annotations
@@ -65,6 +73,16 @@ CHUNK_ROWS = 1_000_000
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+#: The first bytes of files that are not text, and what to do with each.
+_NOT_TEXT = (
+    (b"\x1f\x8b", "gzip-compressed data", "decompress it first (gunzip)"),
+    (b"PK\x03\x04", "a zip archive (or an Excel workbook)", "unzip it, or name an Excel workbook .xlsx"),
+    (b"PAR1", "a Parquet file", "name it .parquet"),
+    (b"BZh", "bzip2-compressed data", "decompress it first (bunzip2)"),
+    (b"\xfd7zXZ\x00", "xz-compressed data", "decompress it first (unxz)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.xls)", "save it as .xlsx or CSV"),
+    (b"%PDF", "a PDF document", "export the table as CSV"),
+)
 
 
 def file_format(path: Path, shown: str, declared: str | None = None) -> str:
@@ -137,20 +155,33 @@ def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
     options = options or {}
     kind = file_format(path, shown, options.get("format"))
     if kind == "parquet":
-        yield from _parquet_chunks(path, shown, rows or CHUNK_ROWS)
+        yield from _parquet_chunks(path, shown, rows or CHUNK_ROWS, find)
         return
     if kind == "csv":
         grid, first_row = _csv_grid(path, shown, find, options)
     else:
-        grid, first_row = _excel_grid(path, shown, options.get("sheet", 0)), 1
+        grid, first_row = _excel_grid(path, shown, options, find), 1
     yield _with_header(grid, shown, find, first_row)
 
 
 def _decode(data: bytes, shown: str, encoding: str | None) -> str:
-    """Bytes to text: a BOM wins; else the declared encoding, else UTF-8 (strict)."""
+    """Bytes to text: a BOM wins; else the declared encoding, else UTF-8 (strict).
+
+    Compressed or binary files, and UTF-16 without a BOM (NUL bytes), are refused with what they are.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec)
+    for magic, what, fix in _NOT_TEXT:
+        if data.startswith(magic):
+            raise DataError([Problem(shown, None, None, f"{what} (first bytes {data[:len(magic)].hex(' ')})",
+                                     f"a CSV text file: {fix}, then check it again")])
+    if encoding is None and b"\x00" in data[:65536]:
+        nul = data.index(b"\x00")
+        order = "utf-16-le" if nul % 2 else "utf-16-be"
+        raise DataError([Problem(shown, data.count(b"\n", 0, nul) + 1, None, "byte 0x00",
+                                 f"UTF-8 text: the file looks like UTF-16 without a byte-order mark; set read: "
+                                 f"{{encoding: {order}}} in datasets.yml")])
     try:
         return data.decode(encoding or "utf-8")
     except UnicodeDecodeError as err:
@@ -181,6 +212,11 @@ def _csv_grid(path: Path, shown: str, find: Sequence[str], options: Mapping[str,
     declared = options.get("delimiter")
     parsed = {d: list(csv.reader(lines, delimiter=d)) for d in ([declared] if declared else DELIMITERS)}
     found = [(d, i) for d, rows in parsed.items() if (i := _header_index(rows, find)) is not None]
+    further = text.splitlines()[:HEADER_SEARCH + _FURTHER]
+    for d in [] if found else parsed:
+        problem = _misplaced_header(_cells(csv.reader(further, delimiter=d)), shown, find, 1)
+        if problem is not None:
+            raise DataError([problem])
     if found:
         delimiter, header = found[0]
     else:
@@ -202,23 +238,81 @@ def _csv_grid(path: Path, shown: str, find: Sequence[str], options: Mapping[str,
         expected, line, saw = match.groups()
         raise DataError([Problem(shown, int(line) + header, None, f"{saw} fields",
                                  f"{expected} fields as in the header: a stray delimiter or quote?")]) from None
+    short = _short_records(text, delimiter, header, grid.shape[1])
+    if short:
+        raise DataError([Problem(shown, row, None, f"{fields} field{'s' if fields != 1 else ''}",
+                                 f"{grid.shape[1]} fields as in the header: a missing delimiter, or a record "
+                                 "broken over two lines? (an empty answer still needs its delimiter)")
+                         for row, fields in short[:50]])
     return grid.fillna(""), header + 1
 
 
-def _excel_grid(path: Path, shown: str, sheet: str | int) -> pd.DataFrame:
-    """Every row of one sheet (blank rows included, so row numbers match the sheet) as text."""
+def _short_records(text: str, delimiter: str, header: int, width: int) -> list[tuple[int, int]]:
+    """The spreadsheet row and field count of each record below the header with fewer fields than it.
+
+    Blank records do not count (blank rows are skipped).
+
+    Examples
+    --------
+    >>> _short_records("a,b,c\\n1,2,3\\n4,5\\n\\n6,7,\\n", ",", 0, 3)
+    [(3, 2)]
+    """
+    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [(number + 1, len(record)) for number, record in enumerate(records)
+            if number > header and len(record) < width and any(field.strip() for field in record)]
+
+
+def _excel_grid(path: Path, shown: str, options: Mapping[str, Any], find: Sequence[str]) -> pd.DataFrame:
+    """Every row of one sheet (blank rows included, so row numbers match the sheet) as text.
+
+    ``attrs["formulas"]`` holds the formula of each cell whose result was never saved, by
+    (row, column) position in the grid. When no sheet is declared and the first one lacks the
+    mapped columns while another sheet has them, that sheet is named.
+    """
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
-    except (zipfile.BadZipFile, OSError, ValueError) as err:
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as err:
         raise DataError([Problem(shown, None, None, None, f"a readable Excel workbook ({err})")]) from None
-    names = book.sheet_names
+    names, sheet = book.sheet_names, options.get("sheet", 0)
     if sheet not in names and sheet not in range(len(names)):
         raise DataError([Problem(shown, None, "read.sheet", sheet,
                                  "one of the workbook's sheets: " + ", ".join(map(repr, names)))])
     grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    if "sheet" not in options and find and _header_index(grid.head(HEADER_SEARCH).to_numpy().tolist(), find) is None:
+        for other in names[1:]:
+            top = pd.read_excel(book, sheet_name=other, header=None, dtype=object, nrows=HEADER_SEARCH)
+            if _header_index(top.map(_cell_text).to_numpy().tolist(), find) is not None:
+                raise DataError([Problem(shown, None, "read.sheet", names[0],
+                                         f"the sheet holding the mapped columns: they are on sheet {other!r}; set "
+                                         f"read: {{sheet: {other!r}}} in datasets.yml")])
     if grid.empty:
         raise DataError([Problem(shown, None, None, None, "a header row and at least one record")])
-    return grid.map(_cell_text)
+    text = grid.map(_cell_text)
+    text.attrs["formulas"] = _unsaved_formulas(path, names[sheet] if isinstance(sheet, int) else sheet, grid)
+    return text
+
+
+def _unsaved_formulas(path: Path, sheet: str, grid: pd.DataFrame) -> dict[tuple[int, int], str]:
+    """Formula cells of ``sheet`` with no saved result (read as empty in ``grid``), by grid position.
+
+    A workbook written by a program that does not calculate (a script, some exporters) stores
+    formulas without their results; such a cell is not an empty answer.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        found = {}
+        for row in book[sheet].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) != "f":  # empty cells of a read-only sheet have no row
+                    continue
+                row, column = cell.row - 1, cell.column - 1
+                if row < grid.shape[0] and column < grid.shape[1] and _cell_text(grid.iat[row, column]) == "":
+                    found[(row, column)] = str(cell.value)
+        return found
+    finally:
+        book.close()
 
 
 def _cell_text(value: object) -> str:
@@ -237,6 +331,10 @@ def _with_header(grid: pd.DataFrame, shown: str, find: Sequence[str], first_row:
     rows = grid.head(HEADER_SEARCH).to_numpy().tolist()
     header = _header_index(rows, find)
     if header is None:
+        cells = _cells(grid.head(HEADER_SEARCH + _FURTHER).to_numpy().tolist())
+        problem = _misplaced_header(cells, shown, find, first_row) or _absent_header(cells, shown, find)
+        if problem is not None:
+            raise DataError([problem])
         header = next((i for i, row in enumerate(rows) if any(str(c).strip() for c in row)), 0)
     header_row = first_row + header
     names = [str(c).strip() or f"unnamed column {i + 1}" for i, c in enumerate(grid.iloc[header])]
@@ -250,10 +348,55 @@ def _with_header(grid: pd.DataFrame, shown: str, find: Sequence[str], first_row:
     if table.empty:
         raise DataError([Problem(shown, header_row + 1, None, None, "at least one record below the header")])
     table.attrs["header_row"] = header_row
+    table.attrs["formulas"] = {(row + first_row - 2, names[column]): formula
+                               for (row, column), formula in grid.attrs.get("formulas", {}).items() if row > header}
     return table
 
 
-def _parquet_chunks(path: Path, shown: str, rows: int) -> Iterator[pd.DataFrame]:
+#: How many rows below :data:`HEADER_SEARCH` are looked at to say where a misplaced header is.
+_FURTHER = 1000
+
+
+def _cells(rows: Sequence[Sequence[object]]) -> list[set[str]]:
+    return [{str(c).strip() for c in row} for row in rows]
+
+
+def _misplaced_header(cells: list[set[str]], shown: str, find: Sequence[str], first_row: int) -> Problem | None:
+    """A header below the rows searched, or split over two rows (merged cells), as one problem; else None.
+
+    ``cells`` holds the cell texts of each row from ``first_row`` on.
+    """
+    wanted = list(dict.fromkeys(find))
+    lower = next((i for i, row in enumerate(cells[HEADER_SEARCH:]) if wanted and set(wanted) <= row), None)
+    if lower is not None:
+        return Problem(shown, first_row + HEADER_SEARCH + lower, None, None,
+                       f"the header within the first {HEADER_SEARCH} rows (title rows above it are skipped up to "
+                       "there): this row holds every mapped column; delete some of the rows above it")
+    top = cells[:HEADER_SEARCH]
+    held = [sum(name in row for name in wanted) for row in top]
+    best = max(range(len(top)), key=held.__getitem__, default=0)
+    elsewhere = {name: first_row + i for name in wanted if top and name not in top[best]
+                 for i, row in enumerate(top) if name in row}
+    if not held or not held[best] or not elsewhere:
+        return None
+    listed = ", ".join(f"{name!r} (row {row})" for name, row in elsewhere.items())
+    return Problem(shown, first_row + best, None, None,
+                   f"one header row naming every mapped column, but {listed} are on other rows: a header split "
+                   "over two rows, or merged header cells? Make one row name every column")
+
+
+def _absent_header(cells: list[set[str]], shown: str, find: Sequence[str]) -> Problem | None:
+    """One problem when no mapped column is near the top at all (wrong file, sheet or encoding); else None."""
+    wanted = list(dict.fromkeys(find))
+    if not wanted or any(name in row for row in cells[:HEADER_SEARCH] for name in wanted):
+        return None
+    return Problem(shown, None, None, None,
+                   f"a header row with the mapped columns ({', '.join(wanted[:8])}{', ...' if len(wanted) > 8 else ''})"
+                   f" within the first {HEADER_SEARCH} rows, but none of them is there: is it the right file, sheet "
+                   "and encoding?")
+
+
+def _parquet_chunks(path: Path, shown: str, rows: int, find: Sequence[str] = ()) -> Iterator[pd.DataFrame]:
     """Record batches of a Parquet file as text tables, numbered as if a header were row 1."""
     try:
         source = pq.ParquetFile(path)
@@ -261,9 +404,21 @@ def _parquet_chunks(path: Path, shown: str, rows: int) -> Iterator[pd.DataFrame]
         raise DataError([Problem(shown, None, None, None, f"a readable Parquet file ({err})")]) from None
     if source.metadata.num_rows == 0:
         raise DataError([Problem(shown, 2, None, None, "at least one record")])
+    names = source.schema_arrow.names
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise DataError([Problem(shown, 1, n, None, f"a column name used once (the file has {names.count(n)} "
+                                 "columns of that name)") for n in repeated])
     start = 0
     for batch in source.iter_batches(batch_size=rows):
-        columns = {name: _arrow_text(batch.column(i)) for i, name in enumerate(batch.schema.names)}
+        columns = {}
+        for name, values in zip(names, batch.columns):
+            try:
+                columns[name] = _arrow_text(values)
+            except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+                if name in find:
+                    raise DataError([Problem(shown, 1, name, f"a column of type {values.type}",
+                                             "a column of text, numbers or dates")]) from None
         table = pd.DataFrame(columns).set_axis(pd.RangeIndex(start, start + batch.num_rows))
         table.attrs["header_row"] = 1
         start += batch.num_rows

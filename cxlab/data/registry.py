@@ -1,24 +1,26 @@
 """The data registry: ``data/datasets.yml`` names each data set's files, hashes and mapping.
 
 A file is refused when its bytes no longer match the registered sha256, and a registered path
-may not leave the data folder.
+may not leave the data folder. A key written twice, or an entry that is not a mapping, makes that
+entry unusable (``entry`` raises the problem) while the others stay usable; a sha256 is compared
+without regard to letter case.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 if TYPE_CHECKING:  # imported where used, so a no-op build starts fast
     import pandas as pd
 
 from cxlab.errors import DataError, Problem
+from cxlab.data.yamlfile import read_yaml
 
 __all__ = [
     "Source",
@@ -36,6 +38,7 @@ __all__ = [
 REGISTRY_FILE = "datasets.yml"
 #: The registry key holding the sha256 of each file key.
 _HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "driver_table": "driver_table_sha256"}
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def data_dir() -> Path:
@@ -49,26 +52,64 @@ def data_dir() -> Path:
     return Path(os.environ.get("CXLAB_DATA") or Path(__file__).resolve().parents[2] / "data")
 
 
+def _shape_problems(name: str, spec: object) -> list[Problem]:
+    """Problems that make an entry unusable before it is read: not a mapping, a path or hash not text."""
+    if not isinstance(spec, dict):
+        return [Problem(REGISTRY_FILE, None, str(name), spec, "a mapping of keys (file, sha256, layout, ...)")]
+    return [Problem(REGISTRY_FILE, None, f"{name}.{key}", spec[key], "text")
+            for key in ("file", "dictionary", *_HASH_KEYS.values())
+            if spec.get(key) is not None and not isinstance(spec[key], str)]
+
+
+def _entries(folder: Path | None) -> tuple[dict[str, dict[str, Any]], dict[str, list[Problem]]]:
+    """The usable entries of ``datasets.yml`` by name, and the problems of the unusable ones."""
+    path = (folder or data_dir()) / REGISTRY_FILE
+    if not path.exists():
+        raise DataError([Problem(str(path), None, None, None, "a registry file of data sets")])
+    parsed = read_yaml(path, REGISTRY_FILE)
+    entries = {} if parsed.data is None else parsed.data
+    if not isinstance(entries, dict):
+        raise DataError([Problem(str(path), None, None, None, "a mapping of data set names")])
+    repeated = [r for r in parsed.repeated if len(r.path) == 1]
+    if repeated:
+        raise DataError([r.problem(REGISTRY_FILE) for r in repeated])
+    good, broken = {}, {}
+    for name, spec in entries.items():
+        problems = [r.problem(REGISTRY_FILE) for r in parsed.repeated_under(name)] + _shape_problems(name, spec)
+        if problems:
+            broken[str(name)] = problems
+        else:
+            good[str(name)] = {"name": str(name), **spec}
+    return good, broken
+
+
 def registry(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     """Read ``datasets.yml`` from ``folder`` (default :func:`data_dir`) into a dict by name.
+
+    Entries that cannot be used (a key written twice, not a mapping) are left out; :func:`entry`
+    names their problems.
 
     Examples
     --------
     >>> sorted(registry())
     ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
     """
-    path = (folder or data_dir()) / REGISTRY_FILE
-    if not path.exists():
-        raise DataError([Problem(str(path), None, None, None, "a registry file of data sets")])
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(entries, dict):
-        raise DataError([Problem(str(path), None, None, None, "a mapping of data set names")])
-    return {name: {"name": name, **entry} for name, entry in entries.items()}
+    return _entries(folder)[0]
 
 
 def entry(name: str, folder: Path | None = None) -> dict[str, Any]:
-    """One registry entry; an unknown name gets an error listing the known ones."""
-    entries = registry(folder)
+    """One registry entry; an unknown name gets an error listing the known ones.
+
+    Raises
+    ------
+    KeyError
+        No data set of that name.
+    DataError
+        The entry cannot be used as written (each problem with its line or key).
+    """
+    entries, broken = _entries(folder)
+    if name in broken:
+        raise DataError(broken[name])
     if name not in entries:
         raise KeyError(f"no data set named {name!r}; registered: {', '.join(sorted(entries))}")
     return entries[name]
@@ -127,10 +168,10 @@ def mapping_source(path: Path, mapping: Path) -> Source:
     ('service_survey', False, '.../data/examples/service_survey.csv')
     """
     shown = str(mapping)
-    try:
-        spec = yaml.safe_load(mapping.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise DataError([Problem(shown, None, None, None, f"a readable YAML mapping ({err})")]) from None
+    parsed = read_yaml(mapping, shown)
+    if parsed.repeated:
+        raise DataError([r.problem(shown) for r in parsed.repeated])
+    spec = parsed.data
     if isinstance(spec, dict) and "layout" not in spec and len(spec) == 1:
         (name, spec), = spec.items()
     else:
@@ -209,8 +250,11 @@ def verified_path(relative: str, expected_sha256: str | None, folder: Path | Non
         raise DataError([Problem(shown, None, None, None, "the file registered in datasets.yml")])
     if expected_sha256 is None:
         raise DataError([Problem(shown, None, None, None, "a sha256 registered in datasets.yml")])
+    if not isinstance(expected_sha256, str) or not _SHA256.fullmatch(expected_sha256):
+        raise DataError([Problem(REGISTRY_FILE, None, None, expected_sha256,
+                                 f"the sha256 of {shown}: 64 hexadecimal digits (cxlab data check prints it)")])
     actual = sha256(path)
-    if actual != expected_sha256:
+    if actual != expected_sha256.lower():
         raise DataError(
             [
                 Problem(
@@ -218,7 +262,7 @@ def verified_path(relative: str, expected_sha256: str | None, folder: Path | Non
                     None,
                     None,
                     f"sha256 {actual[:12]}...",
-                    f"sha256 {expected_sha256[:12]}... as registered in datasets.yml: the file "
+                    f"sha256 {expected_sha256.lower()[:12]}... as registered in datasets.yml: the file "
                     "changed after registration; check the new file, then update its sha256",
                 )
             ]

@@ -14,7 +14,7 @@ import pandera.pandas as pa
 
 from cxlab.data.a11_drivers import DRIVERS
 from cxlab.errors import DataError, Problem
-from cxlab.data.periods import PERIOD_PATTERN, describe_period_format, read_periods
+from cxlab.data.periods import FIRST_YEAR, LAST_YEAR, PERIOD_PATTERN, describe_period_format, is_period, read_periods
 from cxlab.data.readers import numbers
 from cxlab.data.scales import Scale
 
@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 NUMBER = r"^-?\d+(\.\d+)?$"
-WHOLE = r"^\d+(\.0+)?$"
+#: A whole number >= 0 of at most 15 digits: larger ones are not counts or years, and lose
+#: precision as floats (``99999999999999999999`` would become a negative year).
+WHOLE = r"^\d{1,15}(\.0+)?$"
 
 
 def number(expected: str, *, whole: bool = False, optional: bool = False) -> pa.Check:
@@ -74,14 +76,14 @@ def filled(expected: str) -> pa.Check:
 
 
 def positive(expected: str) -> pa.Check:
-    """A check that a cell is a number above 0 (an empty cell fails).
+    """A check that a cell is a finite number above 0 (an empty cell, ``inf`` or ``1e400`` fails).
 
     Examples
     --------
-    >>> positive("a weight > 0")(pd.DataFrame({"w": ["1.5", "0", ""]})["w"]).check_output.tolist()
-    [True, False, False]
+    >>> positive("a weight > 0")(pd.DataFrame({"w": ["1.5", "0", "", "inf", "1e400"]})["w"]).check_output.tolist()
+    [True, False, False, False, False]
     """
-    return pa.Check(lambda s: numbers(s) > 0, error=expected)
+    return pa.Check(lambda s: numbers(s).between(0, float("inf"), inclusive="neither"), error=expected)
 
 
 def rating(scale: Scale) -> pa.Check:
@@ -135,16 +137,27 @@ def raw_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, shown: str) ->
 
     The header's row is ``frame.attrs["header_row"]`` (1 unless a reader found title rows).
 
+    Excel formulas without a saved result in a checked column (``frame.attrs["formulas"]``, see
+    :mod:`cxlab.data.readers`) are problems too: such a cell is not an empty answer.
+
     Examples
     --------
     >>> raw_problems(pd.DataFrame({"score": ["1"]}), raw_schema({"id": []}), "s.csv")
     [Problem(file='s.csv', row=1, column='id', value=None, expected='this column in the header')]
     """
+    formulas = [Problem(shown, int(index) + 2, column, formula, "a value: the workbook keeps this formula without "
+                        "its result (it was written by a program that does not calculate); open and save it in a "
+                        "spreadsheet program, or paste the values")
+                for (index, column), formula in sorted(frame.attrs.get("formulas", {}).items())
+                if column in schema.columns]
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        return _problems(err.failure_cases, shown, frame.attrs.get("header_row", 1))
-    return []
+        cells = {(p.row, p.column) for p in formulas}
+        found = [p for p in _problems(err.failure_cases, shown, frame.attrs.get("header_row", 1))
+                 if (p.row, p.column) not in cells]
+        return sorted(found + formulas, key=lambda p: (p.row or 0, p.column or ""))
+    return formulas
 
 
 def _problems(cases: pd.DataFrame, shown: str, header_row: int) -> list[Problem]:
@@ -162,9 +175,10 @@ def _problems(cases: pd.DataFrame, shown: str, header_row: int) -> list[Problem]
 
 
 #: The check on a period label (see :func:`cxlab.data.periods.parse_period`).
-PERIOD = pa.Check.str_matches(
-    PERIOD_PATTERN,
-    error="a period: year (2019), quarter (2019-Q1), month (2019-03) or span (2019-2020)",
+PERIOD = pa.Check(
+    lambda s: s.map(is_period).astype(bool),
+    error=f"a period: year (2019), quarter (2019-Q1), month (2019-03) or span (2019-2020), with years "
+          f"{FIRST_YEAR}-{LAST_YEAR} and a span ending after it starts",
 )
 
 SCORES = pa.DataFrameSchema(
@@ -197,7 +211,8 @@ ANSWER_COUNTS = pa.DataFrameSchema(
         "service": pa.Column(str),
         "channel": pa.Column(str),
         "touchpoint": pa.Column(str),
-        "fiscal_year": pa.Column(int, pa.Check.in_range(1900, 2100)),
+        "fiscal_year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, LAST_YEAR,
+                                                        error=f"a fiscal year from {FIRST_YEAR} to {LAST_YEAR}")),
         "quarter": pa.Column(int, pa.Check.in_range(1, 4)),
         "period": pa.Column(str),
         "time": pa.Column(float),

@@ -76,9 +76,12 @@ def styles(count: int) -> list[tuple[str, str]]:
 
 
 def use_style() -> None:
-    """Set seaborn's theme with the cxlab palette and readable font sizes for every figure."""
+    """Set seaborn's theme with the cxlab palette and readable font sizes for every figure.
+
+    Text is never read as mathtext: a name such as "Fees $5 and $10 office" is shown as written.
+    """
     sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.05)
-    plt.rcParams.update({"figure.figsize": (7.5, 4.2), "axes.titleweight": "bold"})
+    plt.rcParams.update({"figure.figsize": (7.5, 4.2), "axes.titleweight": "bold", "text.parse_math": False})
 
 
 def _movement(first: float, last: float) -> str:

@@ -25,6 +25,7 @@ from distributed import LocalCluster
 from cxlab.build.batch import build, build_one
 from cxlab.build.catalog import NOTEBOOKS, Instance, read_catalog
 from cxlab.cli import main
+from cxlab.build.manifest import Manifest
 
 CHOSEN = {"acsi-federal-vs-national", "forrester-federal-vs-private-2015-2020"}
 CATALOG = {
@@ -64,6 +65,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _broken_notebook(root / "broken.ipynb")
     (root / "catalog.yml").write_text(yaml.safe_dump(CATALOG), encoding="utf-8")
     (root / "out").mkdir()
+    Manifest(root / "out").claim(root / "out" / "broken.html")  # a last good page an earlier build wrote
     (root / "out" / "broken.html").write_text(LAST_GOOD, encoding="utf-8")
     return root
 

@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 
 from cxlab.build.catalog import NOTEBOOKS
 from cxlab.build.kernels import KernelFactory, notebook_imports
+from cxlab.build.manifest import Manifest
 
 PROBE = """
 import os, sys
@@ -82,6 +83,7 @@ def slow_project(tmp_path: Path) -> Path:
                             "parameters": {"marker": str(tmp_path / f"started-{n}")}} for n in (1, 2)]}
     (tmp_path / "catalog.yml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
     (tmp_path / "out").mkdir()
+    Manifest(tmp_path / "out").claim(tmp_path / "out" / "slow-1.html")  # a last good page an earlier build wrote
     (tmp_path / "out" / "slow-1.html").write_text("<p>last good</p>", encoding="utf-8")
     return tmp_path
 

@@ -16,7 +16,7 @@ import yaml
 import cxlab
 from cxlab.build import uptodate
 from cxlab.build.batch import build, plan
-from cxlab.build.catalog import NOTEBOOKS, Instance
+from cxlab.build.catalog import NOTEBOOKS, Catalog, Instance
 from cxlab.build.lock import build_lock
 from cxlab.build.outputs import report_files
 
@@ -177,9 +177,10 @@ def test_the_catalog_is_read_again_only_when_something_it_reads_changed(notebook
                                        "reports": [entry]}), encoding="utf-8")
     out = tmp_path / "out"
     first = uptodate.Stamps(out).catalog(catalog)
-    assert [(i.name, i.parameters, i.data) for i in first] == [("gap", entry["parameters"], ("cx_benchmarks",))]
+    assert [(i.name, i.parameters, i.data) for i in first.instances] == [
+        ("gap", entry["parameters"], ("cx_benchmarks",))]
     reads = []
-    monkeypatch.setattr(uptodate, "read_catalog", lambda path: reads.append(path) or first[:0])
+    monkeypatch.setattr(uptodate, "load_catalog", lambda path: reads.append(path) or Catalog([]))
     assert uptodate.Stamps(out).catalog(catalog) == first and reads == []
     notebook.write_text(notebook.read_text(encoding="utf-8").replace("ACSI", "Forrester"), encoding="utf-8")
-    assert uptodate.Stamps(out).catalog(catalog) == [] and reads == [catalog]
+    assert uptodate.Stamps(out).catalog(catalog) == Catalog([]) and reads == [catalog]

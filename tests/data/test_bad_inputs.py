@@ -184,7 +184,7 @@ def test_text_in_a_numeric_column_and_every_problem_is_listed(tmp_path: Path):
     result = _run(tmp_path, GOOD.replace(",8,7", ",eight,7").replace(",1.0,", ",one,"))
     assert _problems(result, tmp_path) == [
         f"export.csv, row 2, column 'satisfaction': found 'eight', expected {RATING}",
-        "export.csv, row 4, column 'Weight': found 'one', expected a weight: a number > 0 "
+        "export.csv, row 4, column 'Weight': found 'one', expected a weight: a finite number > 0 "
         "(a respondent without a weight cannot be used)"]
 
 
@@ -236,7 +236,7 @@ def test_whole_numbers_written_as_decimals_are_read(tmp_path: Path, reference):
 
 def test_missing_or_zero_weights(tmp_path: Path):
     result = _run(tmp_path, GOOD.replace(",1.2,", ",,").replace(",0.8,", ",0,"))
-    weight = "expected a weight: a number > 0 (a respondent without a weight cannot be used)"
+    weight = "expected a weight: a finite number > 0 (a respondent without a weight cannot be used)"
     assert _problems(result, tmp_path) == [f"export.csv, row 2, column 'Weight': found '', {weight}",
                                            f"export.csv, row 3, column 'Weight': found '0', {weight}"]
 
