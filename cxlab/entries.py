@@ -16,7 +16,7 @@ from cxlab.periods import PLACEHOLDERS, period_formats
 from cxlab.readers import FORMATS
 from cxlab.scales import Scale
 
-__all__ = ["DETAIL_KEYS", "LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
+__all__ = ["A11_DRIVERS", "A11_FLAGS", "DETAIL_KEYS", "LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
 
 _Report = Callable[[str, object, str], Problem]
 
@@ -47,6 +47,10 @@ TIDY_KEYS = {
 #: Tidy names that ``details_columns`` must map (the A-11 collection details a response joins to).
 DETAIL_KEYS = ["detail_id", "provider", "service", "channel", "fiscal_year", "quarter", "customers",
                "offered_survey", "respondents"]
+#: The drivers of the FY2024 A-11 respondent-level questions 2 (what went well) and 3 (what did not).
+A11_DRIVERS = ["effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other"]
+#: The 0/1 columns an ``a11_respondents`` file holds, named as OMB's Touchpoints names them.
+A11_FLAGS = [f"{sign}_{driver}" for sign in ("positive", "negative") for driver in A11_DRIVERS]
 _READ = {"format", "encoding", "delimiter", "sheet", "skip_rows"}
 _PERIOD = {"format", "unit", "fiscal_year_start", "label"}
 
@@ -106,6 +110,10 @@ def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Pr
             problems.append(problem("items", items, f"a regular expression ({err})"))
     elif items is not None and not (isinstance(items, list) and all(isinstance(i, str) for i in items)):
         problems.append(problem("items", items, "a list of column names or one regular expression"))
+    for key in ("categories", "outcomes"):
+        named = entry.get(key, [])
+        if not isinstance(named, list) or not all(isinstance(columns, Mapping) and n in columns for n in named):
+            problems.append(problem(key, named, "a list of tidy names that columns maps"))
     if layout == "counts" and "{point}" not in str(entry.get("counts", "{point}")):
         problems.append(problem("counts", entry["counts"], "a column name with {point}, such as 'n_{point}'"))
     return problems

@@ -35,7 +35,7 @@ __all__ = [
 
 REGISTRY_FILE = "datasets.yml"
 #: The registry key holding the sha256 of each file key.
-_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256"}
+_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "details": "details_sha256"}
 
 
 def data_dir() -> Path:
@@ -55,7 +55,7 @@ def registry(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     Examples
     --------
     >>> sorted(registry())
-    ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
     """
     path = (folder or data_dir()) / REGISTRY_FILE
     if not path.exists():
@@ -95,7 +95,7 @@ class Source:
     registry_file: str = REGISTRY_FILE
 
     def path(self, key: str = "file") -> Path:
-        """The file named by ``entry[key]`` (``file`` or ``dictionary``), checked if registered."""
+        """The file named by ``entry[key]`` (``file``, ``dictionary`` or ``details``), checked if registered."""
         if self.registered:
             return verified_path(self.entry[key], self.entry.get(_HASH_KEYS[key]), self.folder)
         path = self.folder / str(self.entry[key])
@@ -117,7 +117,7 @@ def mapping_source(path: Path, mapping: Path) -> Source:
     """A data file not yet registered, read with the entry in a mapping file.
 
     The mapping file holds one entry as in ``datasets.yml``, either bare or under a name; its
-    ``file`` is replaced by ``path``, and a ``dictionary`` is looked for beside ``path``.
+    ``file`` is replaced by ``path``, and a ``dictionary`` or ``details`` file is looked for beside ``path``.
 
     Examples
     --------
@@ -147,7 +147,7 @@ def datasets() -> pd.DataFrame:
     Examples
     --------
     >>> datasets()["name"].tolist()
-    ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
     """
     columns = ["name", "title", "layout", "file", "licence", "source"]
     rows = [{c: e.get(c) for c in columns} for e in registry().values()]
@@ -165,10 +165,7 @@ def dataset_files(name: str, folder: Path | None = None) -> dict[str, str]:
     ['sandiego_2015/resident_survey_weighted_datasd.csv', 'sandiego_2015/resident_survey_dictionary_datasd.csv']
     """
     e = entry(name, folder)
-    files = {e["file"]: e.get("sha256")}
-    if "dictionary" in e:
-        files[e["dictionary"]] = e.get("dictionary_sha256")
-    return files
+    return {e[key]: e.get(digest) for key, digest in _HASH_KEYS.items() if key in e}
 
 
 @cache
