@@ -173,8 +173,17 @@ def _expand(entry: dict[str, Any], data: _Data) -> list[dict[str, Any]]:
     """One entry per distinct combination of the matrix's columns (with enough data).
 
     ``matrix`` keys: ``data`` (data set), ``columns`` (whose combinations make the reports),
-    ``parameters`` (notebook parameter -> column), ``where`` (column -> allowed values) and
-    ``min_distinct`` (column -> fewest distinct values a combination must have).
+    ``parameters`` (notebook parameter -> column), ``where`` (column -> allowed values),
+    ``min_distinct`` (column -> fewest distinct values a combination must have) and ``min_rows``
+    (fewest rows a combination must have, after ``where``).
+
+    Examples
+    --------
+    >>> from cxlab.catalog import _Data
+    >>> entry = {"name": "complaints-{product}", "matrix": {"data": "cfpb_complaints", "columns": ["product"],
+    ...          "parameters": {"product": "product"}, "where": {"has_text": [True]}, "min_rows": 250}}
+    >>> [e["name"] for e in _expand(entry, _Data())]
+    ['complaints-credit-reporting-credit-repair-services-or-other-personal-consumer-repo', 'complaints-debt-collection']
     """
     matrix = entry.get("matrix")
     if not matrix:
@@ -186,6 +195,8 @@ def _expand(entry: dict[str, Any], data: _Data) -> list[dict[str, Any]]:
     for column, least in matrix.get("min_distinct", {}).items():
         counts = table.groupby(columns)[column].transform("nunique")
         table = table[counts >= least]
+    if "min_rows" in matrix:
+        table = table[table.groupby(columns)[columns[0]].transform("size") >= matrix["min_rows"]]
     combos = table[columns].drop_duplicates().sort_values(columns).to_dict("records")
     entries = []
     for combo in combos:
