@@ -12,8 +12,9 @@ by TF-IDF (sublinear term frequency; terms in more than half the comments, or in
 
 **Number of themes** (:func:`theme_stability`). Each candidate number of themes k (3 to 10, and
 at most one theme per :data:`MIN_PER_THEME` comments) is fitted :data:`RUNS` times with NMF, each
-run on its own random 80% of the comments and from its own random start (run r uses seed r);
-each run then gives every comment the theme that carries most of its weight. The stability of k
+run on its own random 80% of the comments, started from NNDSVDar (a start computed from the data,
+its zeros filled with small random values; run r uses seed r for the sample and the start;
+tolerance 1e-3); each run then gives every comment the theme that carries most of its weight. The stability of k
 is the mean adjusted Rand index between the groupings of every two runs: 1 when all runs group
 the comments alike, about 0 when they agree no more than chance. The most stable k is chosen; a
 smaller k wins when it is within :data:`TIE` of the best. Above :data:`MAX_STABILITY_COMMENTS`
@@ -23,7 +24,9 @@ comments the runs use a seeded random sample of that many.
 seed and NNDSVDa start: NMF up to :data:`LARGE` comments, MiniBatchNMF above it (the same model
 fitted in mini-batches, so that 200,000 comments take seconds). Each comment gets the theme that
 carries most of its NMF weight. Themes are numbered by size (1 = most comments; ties by label)
-and named by their top terms. The same input gives the same themes.
+and named by their top terms. The same input gives the same themes: every fit is seeded and runs
+on one BLAS thread, so the result does not depend on how many cores a machine has (and small
+fits are faster than with threads contending for a busy machine).
 
 **Excerpts** (:func:`theme_excerpts`): the comments with the largest share of their weight on the
 theme (ties by id), each cut to at most :data:`EXCERPT_WORDS` words from the sentence that holds
@@ -53,6 +56,7 @@ from sklearn.decomposition import NMF, MiniBatchNMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
 
 from cxlab.scrub import REDACTION, TAG_PATTERN
 
@@ -142,7 +146,7 @@ def theme_stability(data: pd.DataFrame, *, text: str = "text", candidates: Seque
                     runs: int = RUNS) -> pd.DataFrame:
     """How stable the themes are for each candidate number of themes, and which one is chosen.
 
-    The rule is in the module notes: NMF runs on random 80% subsamples from random starts, each
+    The rule is in the module notes: NMF runs on random 80% subsamples (NNDSVDar starts), each
     grouping every comment by its heaviest theme; stability is the mean adjusted Rand index
     between the groupings of every two runs; the most stable k wins, a smaller k when within
     :data:`TIE`.
@@ -195,9 +199,9 @@ def theme_stability(data: pd.DataFrame, *, text: str = "text", candidates: Seque
         groupings = []
         for run in range(runs):
             chosen = np.sort(np.random.default_rng(run).choice(matrix.shape[0], size, replace=False))
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), threadpool_limits(1):
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                model = NMF(k, init="random", random_state=run, max_iter=300).fit(matrix[chosen])
+                model = NMF(k, init="nndsvdar", random_state=run, max_iter=300, tol=1e-3).fit(matrix[chosen])
             groupings.append(model.transform(matrix).argmax(axis=1))
         agreement = [adjusted_rand_score(a, b) for a, b in itertools.combinations(groupings, 2)]
         rows.append({"n_themes": k, "stability": float(np.mean(agreement)), "runs": runs,
@@ -255,7 +259,7 @@ def themes(data: pd.DataFrame, *, text: str = "text", id: str = "comment_id", n_
     large = len(texts) > LARGE
     model = (MiniBatchNMF(n_themes, init="nndsvda", random_state=seed, batch_size=2048, max_iter=50) if large
              else NMF(n_themes, init="nndsvda", random_state=seed, max_iter=500))
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         weights = model.fit_transform(matrix)
     totals = weights.sum(axis=1)

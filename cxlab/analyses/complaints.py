@@ -288,7 +288,7 @@ def _methods(min_n: int) -> str:
         "each narrative belongs to the theme that carries most of its weight, and a theme is named by its top "
         f"terms. The number of themes is chosen by stability: each number from {min(CANDIDATES)} to "
         f"{max(CANDIDATES)} (at most one theme per {MIN_PER_THEME} narratives) is fitted {RUNS} times, each run on "
-        "a random 80% of the narratives from a random start; stability is the mean adjusted Rand index between the "
+        "a random 80% of the narratives (NNDSVDar start, seeded); stability is the mean adjusted Rand index between the "
         "groupings of every two runs (1 = the same grouping every time); the most stable number wins, a smaller "
         f"one when within {TIE}. Excerpts: the narratives most typical of a theme (largest share of their weight "
         f"on it; ties by complaint ID), each cut to at most {EXCERPT_WORDS} words from the sentence that holds most "
