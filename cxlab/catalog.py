@@ -183,7 +183,7 @@ def _expand(entry: dict[str, Any], data: _Data) -> list[dict[str, Any]]:
     >>> entry = {"name": "complaints-{product}", "matrix": {"data": "cfpb_complaints", "columns": ["product"],
     ...          "parameters": {"product": "product"}, "where": {"has_text": [True]}, "min_rows": 250}}
     >>> [e["name"] for e in _expand(entry, _Data())]
-    ['complaints-credit-reporting-credit-repair-services-or-other-personal-consumer-repo', 'complaints-debt-collection']
+    ['complaints-credit-reporting-credit-repair-services-or-other-personal-consumer-re', 'complaints-debt-collection']
     """
     matrix = entry.get("matrix")
     if not matrix:

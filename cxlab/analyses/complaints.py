@@ -66,8 +66,11 @@ def outcome_flags(complaints: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> rows = pd.DataFrame({"response": ["Closed with monetary relief", "Closed with explanation", "In progress"],
     ...                      "timely": ["Yes", "No", "Yes"]})
-    >>> outcome_flags(rows)[["relief", "timely"]].to_dict("list")
-    {'relief': [1, 0, <NA>], 'timely': [1, 0, 1]}
+    >>> outcome_flags(rows)[["relief", "timely"]]
+       relief  timely
+    0       1       1
+    1       0       0
+    2    <NA>       1
     """
     return complaints.assign(relief=complaints["response"].map(RELIEF).astype("Int64"),
                              timely=complaints["timely"].map(TIMELY).astype("Int64"))
