@@ -29,6 +29,7 @@ __all__ = [
     "heatmap_chart",
     "scatter_chart",
     "share_chart",
+    "share_text",
 ]
 
 #: Colours for categories, in order of use: Okabe–Ito's blue, vermillion, bluish green, reddish
@@ -339,7 +340,7 @@ def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | N
             continue
         low, top = shown.iloc[0], shown.iloc[-1]
         parts.append(("" if name is None else f"{name}: ")
-                     + f"from {low[label]} at {_share_text(low)} to {top[label]} at {_share_text(top)}")
+                     + f"from {low[label]} at {share_text(low)} to {top[label]} at {share_text(top)}")
     if not parts:
         return figure_block(fig, alt=f"Dot chart: {title}. No row has enough comments to show.", caption=title,
                             data=data)
@@ -350,5 +351,12 @@ def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | N
     return figure_block(fig, alt=alt, caption=title, data=data)
 
 
-def _share_text(row: pd.Series) -> str:
+def share_text(row: pd.Series) -> str:
+    """A share with its 95% interval, as findings and alt text write it.
+
+    Examples
+    --------
+    >>> share_text(pd.Series({"share": 60.0, "ci_low": 38.66, "ci_high": 78.12}))
+    '60.0% (95% CI 38.7 to 78.1)'
+    """
     return f"{row['share']:.1f}% (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"

@@ -6,9 +6,12 @@ of amounts (``{$1200.00}``) and of digits, so none of these can become a theme w
 (:func:`prepare`). The terms (:func:`terms`) are the words of three letters or more that are not
 English stop words (scikit-learn's list), and the two-word phrases of such words that stand next
 to each other in the text (not across a stop word, a removed piece or punctuation, so
-"victim of identity theft" gives *identity theft* but not *victim identity*). Terms are weighted
-by TF-IDF (sublinear term frequency; terms in more than half the comments, or in fewer than
-``min(5, n / 100)`` of them, are dropped).
+"victim of identity theft" gives *identity theft* but not *victim identity*). Terms are counted
+into about a million hashed columns (scikit-learn's HashingVectorizer: no vocabulary to build, so
+time and memory grow only with the text); columns in more than half the comments or in fewer than
+``min(5, n / 100)`` of them are dropped, the 20,000 in most comments are kept, and they are weighted
+by TF-IDF (sublinear term frequency). A theme's top terms are named from a seeded sample of 5,000
+comments (all of them when there are fewer).
 
 **Number of themes** (:func:`theme_stability`). Each candidate number of themes k (3 to 10, and
 at most one theme per :data:`MIN_PER_THEME` comments) is fitted :data:`RUNS` times with NMF, each
@@ -48,13 +51,16 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.decomposition import NMF, MiniBatchNMF
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer, TfidfTransformer
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
@@ -91,6 +97,9 @@ LARGE = 20_000
 EXCERPT_WORDS = 40
 
 _TOP = 10
+_HASHED = 2**20
+_MAX_TERMS = 20_000
+_NAME_SAMPLE = 5_000
 _NOISE = re.compile("|".join([TAG_PATTERN, REDACTION.replace("(?i)", ""), r"\{\$[^}]*\}", r"\d+"]), re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?|[^a-z\s]")
@@ -125,9 +134,37 @@ def terms(text: str) -> list[str]:
     return words + pairs
 
 
-def _vectorizer(comments: int) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=terms, min_df=max(1, min(5, comments // 100)), max_df=0.5, sublinear_tf=True,
-                           max_features=20_000, dtype=np.float32)
+def _term_matrix(texts: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """TF-IDF of the comments' terms, and the hashed column behind each of its columns.
+
+    Terms are counted into :data:`_HASHED` hashed columns (no vocabulary is built, so memory stays
+    flat however many comments there are); columns in fewer than ``min(5, n / 100)`` comments or in
+    more than half of them are dropped, and of the rest the :data:`_MAX_TERMS` in most comments kept.
+    """
+    counts = HashingVectorizer(analyzer=terms, n_features=_HASHED, alternate_sign=False, norm=None,
+                               dtype=np.float32).transform(texts)
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=_HASHED)
+    kept = np.flatnonzero((df >= max(1, min(5, n // 100))) & (df <= 0.5 * n))
+    kept = np.sort(kept[np.lexsort((kept, -df[kept]))][:_MAX_TERMS])
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, kept]), kept
+
+
+def _names(texts: pd.Series, columns: np.ndarray) -> np.ndarray:
+    """The term behind each hashed column: the commonest term hashed there in a seeded sample.
+
+    The sample holds every comment up to :data:`_NAME_SAMPLE`, so small inputs get exact names; a
+    column no sampled term falls in (a rare term, never a top term) is named ``(rare term)``.
+    """
+    sample = texts if len(texts) <= _NAME_SAMPLE else texts.sample(_NAME_SAMPLE, random_state=0)
+    counted = Counter(t for text in sample for t in terms(text))
+    vocabulary = sorted(counted)
+    hashed = FeatureHasher(_HASHED, input_type="string", alternate_sign=False).transform([[t] for t in vocabulary])
+    named: dict[int, str] = {}
+    for term, column in zip(vocabulary, hashed.indices):
+        if counted[term] > counted.get(named.get(column, ""), 0):
+            named[column] = term
+    return np.array([named.get(c, "(rare term)") for c in columns], dtype=object)
 
 
 def _texts(data: pd.DataFrame, text: str) -> pd.Series:
@@ -137,9 +174,9 @@ def _texts(data: pd.DataFrame, text: str) -> pd.Series:
 
 
 def _top_terms(components: np.ndarray, names: np.ndarray, count: int = _TOP) -> list[list[str]]:
-    """The ``count`` heaviest terms of each theme (ties by term order, so always the same)."""
-    order = np.argsort(-components, axis=1, kind="stable")[:, :count]
-    return [names[row].tolist() for row in order]
+    """The ``count`` heaviest terms of each theme (ties in alphabetical order, so always the same)."""
+    ordered = names.astype(str)
+    return [names[np.lexsort((ordered, -row))[:count]].tolist() for row in components]
 
 
 def theme_stability(data: pd.DataFrame, *, text: str = "text", candidates: Sequence[int] = CANDIDATES,
@@ -192,7 +229,7 @@ def theme_stability(data: pd.DataFrame, *, text: str = "text", candidates: Seque
                          f"{min(candidates) * MIN_PER_THEME} are needed")
     if len(texts) > MAX_STABILITY_COMMENTS:
         texts = texts.sample(MAX_STABILITY_COMMENTS, random_state=0).sort_index()
-    matrix = _vectorizer(len(texts)).fit_transform(texts)
+    matrix = _term_matrix(texts)[0]
     size = int(0.8 * matrix.shape[0])
     rows = []
     for k in tried:
@@ -253,9 +290,7 @@ def themes(data: pd.DataFrame, *, text: str = "text", id: str = "comment_id", n_
     if n_themes is None:
         table = theme_stability(data, text=text)
         n_themes = int(table.loc[table["chosen"], "n_themes"].iloc[0])
-    vectorizer = _vectorizer(len(texts))
-    matrix = vectorizer.fit_transform(texts)
-    names = vectorizer.get_feature_names_out()
+    matrix, columns = _term_matrix(texts)
     large = len(texts) > LARGE
     model = (MiniBatchNMF(n_themes, init="nndsvda", random_state=seed, batch_size=2048, max_iter=50) if large
              else NMF(n_themes, init="nndsvda", random_state=seed, max_iter=500))
@@ -265,8 +300,8 @@ def themes(data: pd.DataFrame, *, text: str = "text", id: str = "comment_id", n_
     totals = weights.sum(axis=1)
     best = weights.argmax(axis=1)
     has_theme = totals > 0
-    terms = _top_terms(model.components_, names)
-    labels = [_label(t, label_terms) for t in terms]
+    top = _top_terms(model.components_, _names(texts, columns))
+    labels = [_label(t, label_terms) for t in top]
     sizes = np.bincount(best[has_theme], minlength=n_themes)
     order = sorted(range(n_themes), key=lambda t: (-sizes[t], labels[t]))
     rank = np.empty(n_themes, int)
@@ -277,7 +312,7 @@ def themes(data: pd.DataFrame, *, text: str = "text", id: str = "comment_id", n_
     chosen = best[has_theme]
     out.loc[at, "theme"] = rank[chosen]
     out.loc[at, "theme_label"] = [labels[t] for t in chosen]
-    out.loc[at, "theme_terms"] = [", ".join(terms[t]) for t in chosen]
+    out.loc[at, "theme_terms"] = [", ".join(top[t]) for t in chosen]
     out.loc[at, "theme_weight"] = weights[has_theme, chosen] / totals[has_theme]
     out.attrs.update(n_themes=n_themes, method=type(model).__name__)
     return out.reset_index(drop=True)

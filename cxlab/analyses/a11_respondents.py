@@ -21,7 +21,8 @@ from cxlab import plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
 from cxlab.compare import adjust_fdr
 from cxlab.entries import A11_DRIVERS
-from cxlab.findings import Finding, fdr_note, p_text
+from cxlab.findings import Finding, fdr_note
+from cxlab.plots import share_text
 from cxlab.sentiment import sentiment, sentiment_shares
 from cxlab.shares import flag_shares, share_difference
 from cxlab.summary import MIN_N
@@ -161,10 +162,6 @@ def _changes(rows: pd.DataFrame, latest: str, min_n: int) -> pd.DataFrame:
     return adjust_fdr(table)
 
 
-def _share_text(row: pd.Series) -> str:
-    return f"{row['share']:.1f}% (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
-
-
 def _findings(satisfaction: pd.DataFrame, drivers: pd.DataFrame, changes: pd.DataFrame, shares: pd.DataFrame,
               tone: pd.DataFrame, *, service: str, latest: str, min_n: int, synthetic: bool,
               comments: int) -> list[Finding]:
@@ -176,7 +173,7 @@ def _findings(satisfaction: pd.DataFrame, drivers: pd.DataFrame, changes: pd.Dat
     if now["suppressed"]:
         found.append(Finding(f"In {latest}, fewer than {min_n} respondents answered, so no share is shown."))
         return found
-    found.append(Finding(f"In {latest}, {_share_text(now)} of the {int(now['n']):,} respondents were satisfied with "
+    found.append(Finding(f"In {latest}, {share_text(now)} of the {int(now['n']):,} respondents were satisfied with "
                          f"{service}.", "respondents chose to answer, so the share describes those who answered"))
     for change in changes.itertuples():
         verb = ("rose" if change.diff > 0 else "fell") if change.significant else "did not change by more than chance"
@@ -189,16 +186,16 @@ def _findings(satisfaction: pd.DataFrame, drivers: pd.DataFrame, changes: pd.Dat
         top = current[current["side"] == side].sort_values("share", ascending=False)
         if len(top):
             found.append(Finding(f"In {latest}, respondents most often named {top['driver'].iloc[0].lower()} as what "
-                                 f"{wording}: {_share_text(top.iloc[0])} of them."))
+                                 f"{wording}: {share_text(top.iloc[0])} of them."))
     shown = shares[shares["theme_label"] != SMALL_THEME].sort_values("share", ascending=False) if len(shares) else shares
     if len(shown):
         found.append(Finding(f"{comments:,} respondents wrote an open answer; the largest theme, "
-                             f"'{shown['theme_label'].iloc[0]}', holds {_share_text(shown.iloc[0])} of them.",
+                             f"'{shown['theme_label'].iloc[0]}', holds {share_text(shown.iloc[0])} of them.",
                              "themes are groups of answers with similar words, found by a model"))
     negative = tone[(tone["measure"] == "negative") & ~tone["suppressed"]].set_index("thumbs")
     if {"Satisfied", "Not satisfied"} <= set(negative.index):
-        found.append(Finding(f"Open answers read negative (VADER) for {_share_text(negative.loc['Not satisfied'])} of "
-                             f"those not satisfied and {_share_text(negative.loc['Satisfied'])} of those satisfied.",
+        found.append(Finding(f"Open answers read negative (VADER) for {share_text(negative.loc['Not satisfied'])} of "
+                             f"those not satisfied and {share_text(negative.loc['Satisfied'])} of those satisfied.",
                              "a general-purpose word list, not a measure of satisfaction"))
     hidden = int(satisfaction["suppressed"].sum())
     if hidden:

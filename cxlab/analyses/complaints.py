@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 import cxlab
 from cxlab import plots
 from cxlab.blocks import Block, findings_block, note_block, table_block
 from cxlab.findings import Finding, fdr_note, p_text
+from cxlab.plots import share_text
 from cxlab.sentiment import TONES, sentiment, sentiment_shares
 from cxlab.shares import flag_shares
 from cxlab.summary import MIN_N
@@ -153,10 +153,6 @@ def _shown(shares: pd.DataFrame) -> pd.DataFrame:
     return shares[shares["theme_label"] != SMALL_THEME]
 
 
-def _share_text(row: pd.Series) -> str:
-    return f"{row['share']:.1f}% (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"
-
-
 def _findings(complaints: pd.DataFrame, narratives: pd.DataFrame, stability: pd.DataFrame, shares: pd.DataFrame,
               outcomes: pd.DataFrame, tone: pd.DataFrame, *, scope: str, min_n: int) -> list[Finding]:
     first, last = complaints["date"].min(), complaints["date"].max()
@@ -171,15 +167,15 @@ def _findings(complaints: pd.DataFrame, narratives: pd.DataFrame, stability: pd.
     if not ended["suppressed"].any():
         found.append(Finding(
             f"Of the {int(ended.loc['relief', 'n']):,} complaints that companies closed either with relief or with an "
-            f"explanation only, {_share_text(ended.loc['relief'])} were closed with relief (monetary or not); "
-            f"{_share_text(ended.loc['timely'])} of all {len(complaints):,} complaints got a timely response.",
+            f"explanation only, {share_text(ended.loc['relief'])} were closed with relief (monetary or not); "
+            f"{share_text(ended.loc['timely'])} of all {len(complaints):,} complaints got a timely response.",
             "the company reports how it closed a complaint; relief does not show that the complaint was justified"))
     found.append(_themes_finding(narratives, stability, shares))
     for outcome, wording in _OUTCOMES.items():
         found.append(_outcome_finding(outcomes[outcomes["outcome"] == outcome], wording))
     overall = tone.set_index("measure")
     if not overall["suppressed"].any():
-        negative, neutral, positive = (_share_text(overall.loc[t]) for t in TONES)
+        negative, neutral, positive = (share_text(overall.loc[t]) for t in TONES)
         found.append(Finding(
             f"By VADER's general-purpose word list, {negative} of the narratives read negative, {neutral} neutral "
             f"and {positive} positive.",
