@@ -174,9 +174,9 @@ def _texts(data: pd.DataFrame, text: str) -> pd.Series:
 
 
 def _top_terms(components: np.ndarray, names: np.ndarray, count: int = _TOP) -> list[list[str]]:
-    """The ``count`` heaviest terms of each theme (ties in alphabetical order, so always the same)."""
+    """The ``count`` heaviest terms of each theme, weight above 0 (ties in alphabetical order)."""
     ordered = names.astype(str)
-    return [names[np.lexsort((ordered, -row))[:count]].tolist() for row in components]
+    return [[names[i] for i in np.lexsort((ordered, -row))[:count] if row[i] > 0] for row in components]
 
 
 def theme_stability(data: pd.DataFrame, *, text: str = "text", candidates: Sequence[int] = CANDIDATES,
@@ -284,7 +284,7 @@ def themes(data: pd.DataFrame, *, text: str = "text", id: str = "comment_id", n_
     >>> found["theme"].tolist()
     [2, 2, 1, 1, <NA>]
     >>> found["theme_label"].unique().tolist()
-    ['login, website, error', 'hold, hours, phone', '']
+    ['login error, website, failed', 'hold hours, phone', '']
     """
     texts = _texts(data, text)
     if n_themes is None:
@@ -321,21 +321,34 @@ def themes(data: pd.DataFrame, *, text: str = "text", id: str = "comment_id", n_
 def _label(terms: list[str], count: int, width: int = 40) -> str:
     """The first ``count`` terms that add a word not already named, in at most ``width`` characters.
 
+    A phrase takes the place of its words named alone before it (``fargo, wells`` becomes
+    ``wells fargo``; ``theft, identity theft`` becomes ``identity theft``).
+
     Examples
     --------
     >>> _label(["identity theft", "theft", "identity", "victim", "police report", "report"], 3)
     'identity theft, victim, police report'
     >>> _label(["mistakes appear", "report understanding", "credit report"], 3)
     'mistakes appear, report understanding'
+    >>> _label(["fargo", "wells", "mother", "wells fargo", "house"], 3)
+    'wells fargo, mother, house'
+    >>> _label(["theft", "identity theft", "victim", "report"], 3)
+    'identity theft, victim, report'
     """
     chosen: list[str] = []
     for term in terms:
+        words = term.split()
+        alone = [c for c in chosen if c in words]
+        elsewhere = {w for c in chosen if c not in alone for w in c.split()}
+        if len(words) > 1 and alone and not set(words) & elsewhere:
+            at = chosen.index(alone[0])
+            chosen = [c for c in chosen if c not in alone]
+            chosen.insert(at, term)
+            continue
         named = {w for c in chosen for w in c.split()}
-        if set(term.split()) <= named or (chosen and len(", ".join([*chosen, term])) > width):
+        if set(words) <= named or len(chosen) == count or (chosen and len(", ".join([*chosen, term])) > width):
             continue
         chosen.append(term)
-        if len(chosen) == count:
-            break
     return ", ".join(chosen)
 
 
