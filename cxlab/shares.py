@@ -28,8 +28,11 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from cxlab.summary import MIN_N, top_box
 
-__all__ = ["SHARE_COLUMNS", "flag_shares", "category_shares", "share_difference"]
+__all__ = ["MIN_DIFFERENCE", "SHARE_COLUMNS", "flag_shares", "category_shares", "share_difference"]
 
+#: The smallest difference between two shares, in percentage points, that reports call a rise or a fall
+#: (when it also passes the false discovery rate): significant is not meaningful.
+MIN_DIFFERENCE = 1.0
 #: The columns of a share table after the ``by`` columns.
 SHARE_COLUMNS = ["measure", "n", "count", "share", "ci_low", "ci_high", "suppressed", "note"]
 

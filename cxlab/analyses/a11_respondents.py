@@ -24,7 +24,7 @@ from cxlab.entries import A11_DRIVERS
 from cxlab.findings import Finding, fdr_note
 from cxlab.plots import share_text
 from cxlab.sentiment import sentiment, sentiment_shares
-from cxlab.shares import flag_shares, share_difference
+from cxlab.shares import MIN_DIFFERENCE, flag_shares, share_difference
 from cxlab.summary import MIN_N
 from cxlab.text_outcomes import SMALL_THEME, theme_shares
 from cxlab.text_themes import CANDIDATES, MIN_PER_THEME, theme_excerpts, theme_stability, themes
@@ -176,7 +176,8 @@ def _findings(satisfaction: pd.DataFrame, drivers: pd.DataFrame, changes: pd.Dat
     found.append(Finding(f"In {latest}, {share_text(now)} of the {int(now['n']):,} respondents were satisfied with "
                          f"{service}.", "respondents chose to answer, so the share describes those who answered"))
     for change in changes.itertuples():
-        verb = ("rose" if change.diff > 0 else "fell") if change.significant else "did not change by more than chance"
+        moved = change.significant and abs(change.diff) >= MIN_DIFFERENCE
+        verb = ("rose" if change.diff > 0 else "fell") if moved else "did not change by more than chance"
         found.append(Finding(
             f"Against {change.earlier} ({change.comparison}): {change.share_other:.1f}% then, {change.share:.1f}% now; "
             f"the share {verb} ({change.diff:+.1f} points, 95% CI {change.ci_low:+.1f} to {change.ci_high:+.1f}).",
@@ -232,7 +233,8 @@ def _methods(min_n: int, synthetic: bool) -> str:
         "Satisfied means a thumbs up on question 1 (or 4-5 on a 1-5 question 1). Every share is of the respondents "
         "in the quarter (each respondent counts once, whatever they ticked), with a 95% Wilson interval; a change in "
         "the share satisfied is a difference with a 95% Newcombe interval and Fisher's exact test, the two "
-        "comparisons adjusted with the Benjamini-Hochberg false discovery rate (5%). Open answers (question 4) are "
+        "comparisons adjusted with the Benjamini-Hochberg false discovery rate (5%); a change is a rise or fall when it "
+        f"passes that and is at least {MIN_DIFFERENCE:g} point. Open answers (question 4) are "
         "scrubbed of e-mail addresses, web addresses, phone numbers and SSN-like and card-like numbers when the file "
         "is loaded, then grouped into themes with TF-IDF and NMF (the number of themes chosen by stability across "
         "runs, a fixed seed; see the complaints reports for the rule) and scored for tone with vaderSentiment. "

@@ -19,7 +19,7 @@ from cxlab.blocks import Block, findings_block, note_block, table_block
 from cxlab.findings import Finding, fdr_note, p_text
 from cxlab.plots import share_text
 from cxlab.sentiment import TONES, sentiment, sentiment_shares
-from cxlab.shares import flag_shares
+from cxlab.shares import MIN_DIFFERENCE, flag_shares
 from cxlab.summary import MIN_N
 from cxlab.text_outcomes import SMALL_THEME, theme_outcomes, theme_shares
 from cxlab.text_themes import CANDIDATES, EXCERPT_WORDS, MIN_PER_THEME, RUNS, TIE, theme_excerpts, theme_stability, themes
@@ -208,15 +208,17 @@ def _themes_finding(narratives: pd.DataFrame, stability: pd.DataFrame, shares: p
 def _outcome_finding(tests: pd.DataFrame, wording: str) -> Finding:
     if tests["p_value"].isna().all():
         return Finding(f"Too few narratives have a known outcome to compare how often each theme {wording}.")
-    moved = tests[tests["significant"]]
+    moved = tests[tests["significant"] & (tests["diff"].abs() >= MIN_DIFFERENCE)]
     caveat = (fdr_note(tests) + "; an association, not an effect of the theme: companies decide the response, and "
               "themes differ in products and companies")
     if moved.empty:
         return Finding(f"No theme's narratives {wording} more or less often than the other narratives by more than "
                        "chance would explain.", caveat)
-    parts = [f"'{r.theme_label}' {r.share:.1f}% against {r.share_other:.1f}% for the other narratives "
-             f"({r.diff:+.1f} points, 95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})" for r in moved.itertuples()]
-    return Finding(f"Share of narratives that {wording}, by theme: " + "; ".join(parts) + ".", caveat)
+    parts = [f"'{r.theme_label}' {'more' if r.diff > 0 else 'less'} often ({r.share:.1f}% against "
+             f"{r.share_other:.1f}%; {r.diff:+.1f} points, 95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})"
+             for r in moved.itertuples()]
+    return Finding(f"Narratives in some themes {wording} more or less often than the other narratives: "
+                   + "; ".join(parts) + ".", caveat)
 
 
 def _themes_view(shares: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
@@ -295,7 +297,7 @@ def _methods(min_n: int) -> str:
         "complaints closed with relief or with an explanation) and the share with a timely response, in a theme "
         "against all other narratives, as a difference with a 95% Newcombe interval and Fisher's exact test; "
         "p-values are adjusted with the Benjamini-Hochberg false discovery rate (5%) over the themes (p (FDR) in the "
-        "table). Tone: "
+        f"table), and a difference is reported when it passes that and is at least {MIN_DIFFERENCE:g} point. Tone: "
         "vaderSentiment's compound score, negative at -0.05 or below, positive at 0.05 or above, neutral between; "
         f"shares with Wilson intervals, never an average score. Themes with fewer than {min_n} narratives, and "
         f"cells (quarters, products, issues) with fewer than {min_n}, are suppressed; products and issues with "
