@@ -17,15 +17,15 @@ comments (all of them when there are fewer).
 at most one theme per :data:`MIN_PER_THEME` comments) is fitted :data:`RUNS` times with NMF, each
 run on its own random 80% of the comments, started from NNDSVDar (a start computed from the data,
 its zeros filled with small random values; run r uses seed r for the sample and the start;
-tolerance 1e-3); each run then gives every comment the theme that carries most of its weight. The stability of k
-is the mean adjusted Rand index between the groupings of every two runs: 1 when all runs group
-the comments alike, about 0 when they agree no more than chance. The most stable k is chosen; a
+tolerance 1e-3); each run then gives every comment the theme that carries most of its weight.
+The stability of k is the mean adjusted Rand index between the groupings of every two runs: 1
+when all runs group the comments alike, about 0 when they agree no more than chance. The most stable k is chosen; a
 smaller k wins when it is within :data:`TIE` of the best. Above :data:`MAX_STABILITY_COMMENTS`
 comments the runs use a seeded random sample of that many.
 
 **Themes** (:func:`themes`). The final model is fitted on all comments with the chosen k, a fixed
 seed and NNDSVDa start: NMF up to :data:`LARGE` comments, MiniBatchNMF above it (the same model
-fitted in mini-batches, so that 200,000 comments take seconds). Each comment gets the theme that
+fitted in mini-batches, so that the fit on 200,000 comments takes seconds). Each comment gets the theme that
 carries most of its NMF weight. Themes are numbered by size (1 = most comments; ties by label)
 and named by their top terms. The same input gives the same themes: every fit is seeded and runs
 on one BLAS thread, so the result does not depend on how many cores a machine has (and small
