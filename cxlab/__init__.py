@@ -4,7 +4,7 @@ Load real public data in one line, then compare, trend and explain satisfaction 
 
 >>> import cxlab
 >>> cxlab.datasets()["name"].tolist()
-['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
 >>> scores = cxlab.load("cx_benchmarks")
 >>> a11 = cxlab.load("a11_hisp")
 >>> sat = cxlab.summarize_counts(a11[a11["driver"] == "satisfaction"],
@@ -34,6 +34,10 @@ _HOMES = {
     "datasets": "cxlab.data.registry",
     **dict.fromkeys(["nps", "rescale", "summarize", "summarize_counts", "summarize_points", "top_box"],
                     "cxlab.stats.summary"),
+    **dict.fromkeys(["category_shares", "flag_shares", "share_difference"], "cxlab.stats.shares"),
+    "sentiment_shares": "cxlab.stats.sentiment",
+    **dict.fromkeys(["theme_outcomes", "theme_shares"], "cxlab.stats.text_outcomes"),
+    **dict.fromkeys(["theme_excerpts", "theme_stability", "themes"], "cxlab.stats.text_themes"),
 }
 
 __all__ = [
@@ -41,10 +45,12 @@ __all__ = [
     "Problem",
     "__version__",
     "adjust_fdr",
+    "category_shares",
     "cronbach_alpha",
     "datasets",
     "dictionary",
     "excluded",
+    "flag_shares",
     "gap_change",
     "gaps",
     "games_howell",
@@ -54,9 +60,16 @@ __all__ = [
     "nps",
     "quadrant",
     "rescale",
+    "sentiment_shares",
+    "share_difference",
     "summarize",
     "summarize_counts",
     "summarize_points",
+    "theme_excerpts",
+    "theme_outcomes",
+    "theme_shares",
+    "theme_stability",
+    "themes",
     "top_box",
     "trend",
     "welch_anova",

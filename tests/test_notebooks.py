@@ -20,6 +20,9 @@ CASES = {
     "groups-default": ("resident_groups", {}, "Across 9 groups the ratings differ"),
     "groups-below-min-n": ("resident_groups", {"group": "tenure", "min_n": 400},
                            "2 of 4 cells had fewer than 400 answers"),
+    "complaints-one-product": ("complaints", {"product": "Credit card or prepaid card"},
+                               "478 complaints about Credit card or prepaid card in this sample"),
+    "a11-respondents-default": ("a11_respondent_scorecard", {}, "SYNTHETIC DATA: these responses were made up"),
 }
 
 

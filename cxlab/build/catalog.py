@@ -237,10 +237,17 @@ def _expand(entry: Mapping[str, Any], data: _Data) -> list[dict[str, Any]]:
     """One entry per distinct combination of the matrix's columns (with enough data).
 
     ``matrix`` keys: ``data`` (data set), ``columns`` (whose combinations make the reports),
-    ``parameters`` (notebook parameter -> column), ``where`` (column -> allowed values) and
-    ``min_distinct`` (column -> fewest distinct values a combination must have). Names made from
-    data are slugified. A column the data set lacks, or a matrix that gives no report, is a
-    :class:`CatalogError`.
+    ``parameters`` (notebook parameter -> column), ``where`` (column -> allowed values),
+    ``min_distinct`` (column -> fewest distinct values a combination must have) and ``min_rows``
+    (fewest rows a combination must have, after ``where``). Names made from data are slugified.
+    A column the data set lacks, or a matrix that gives no report, is a :class:`CatalogError`.
+
+    Examples
+    --------
+    >>> entry = {"name": "complaints-{product}", "matrix": {"data": "cfpb_complaints", "columns": ["product"],
+    ...          "parameters": {"product": "product"}, "where": {"has_text": [True]}, "min_rows": 250}}
+    >>> [e["name"] for e in _expand(entry, _Data())]
+    ['complaints-credit-reporting-credit-repair-services-or-other-personal-consumer-re', 'complaints-debt-collection']
     """
     matrix = entry.get("matrix")
     if not matrix:
@@ -261,10 +268,12 @@ def _expand(entry: Mapping[str, Any], data: _Data) -> list[dict[str, Any]]:
     for column, least in matrix.get("min_distinct", {}).items():
         counts = table.groupby(columns)[column].transform("nunique")
         table = table[counts >= least]
+    if "min_rows" in matrix:
+        table = table[table.groupby(columns)[columns[0]].transform("size") >= matrix["min_rows"]]
     combos = table[columns].drop_duplicates().sort_values(columns).to_dict("records")
     if not combos:
         raise CatalogError(f"the matrix gives no report: no combination of {', '.join(columns)} in "
-                           f"{matrix['data']} passes its where and min_distinct")
+                           f"{matrix['data']} passes its where, min_distinct and min_rows")
     return [{**entry, "name": slug(entry["name"].format(**combo), limit=80),
              "title": entry.get("title", "").format(**combo),
              "parameters": {**entry.get("parameters", {}),

@@ -19,7 +19,7 @@ __all__ = ["ENTRY_KEYS", "MATRIX_KEYS", "NOTEBOOK_KEYS", "file_problems", "noteb
            "placeholders"]
 
 ENTRY_KEYS = {"name", "notebook", "title", "parameters", "matrix"}
-MATRIX_KEYS = {"data", "columns", "parameters", "where", "min_distinct"}
+MATRIX_KEYS = {"data", "columns", "parameters", "where", "min_distinct", "min_rows"}
 NOTEBOOK_KEYS = {"title", "data", "values"}
 RULE_KEYS = {"data", "column", "within", "choices", "data_set", "items"}
 
@@ -110,6 +110,9 @@ def _matrix_problems(matrix: object) -> list[str]:
         value = matrix.get(key, {})
         if not isinstance(value, Mapping) or not all(isinstance(v, kind) for v in value.values()):
             problems.append(f"matrix.{key}: found {value!r:.60}, expected {expected}")
+    rows = matrix.get("min_rows", 0)
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        problems.append(f"matrix.min_rows: found {rows!r:.60}, expected a whole number of rows")
     return problems
 
 

@@ -16,7 +16,7 @@ from cxlab.data.periods import PLACEHOLDERS, period_formats
 from cxlab.data.readers import FORMATS
 from cxlab.data.scales import Scale
 
-__all__ = ["LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
+__all__ = ["A11_DRIVERS", "A11_FLAGS", "DETAIL_KEYS", "LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
 
 _Report = Callable[[str, object, str], Problem]
 
@@ -24,12 +24,14 @@ _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "sc
            "columns", "read"}
 #: The layouts, each with the keys it requires and the ones it may have besides the common ones.
 LAYOUTS: dict[str, dict[str, set[str]]] = {
-    "scores": {"required": set(), "optional": set()},
-    "answer_counts": {"required": {"questions"}, "optional": {"period", "driver_table", "driver_table_sha256"}},
-    "respondents": {"required": {"items"}, "optional": {"groups", "period", "dictionary", "dictionary_sha256",
-                                                        "labels"}},
-    "answers": {"required": set(), "optional": {"items", "period", "labels"}},
-    "counts": {"required": {"counts"}, "optional": {"period"}},
+    "scores": {"required": {"scale"}, "optional": set()},
+    "answer_counts": {"required": {"scale", "questions"}, "optional": {"period", "driver_table", "driver_table_sha256"}},
+    "respondents": {"required": {"scale", "items"}, "optional": {"groups", "period", "dictionary",
+                                                                 "dictionary_sha256", "labels"}},
+    "answers": {"required": {"scale"}, "optional": {"items", "period", "labels"}},
+    "counts": {"required": {"scale", "counts"}, "optional": {"period"}},
+    "comments": {"required": set(), "optional": {"period", "categories", "outcomes"}},
+    "a11_respondents": {"required": {"scale", "details", "details_columns"}, "optional": {"details_sha256", "period"}},
 }
 #: Tidy names that ``columns`` must map, per layout (other names are kept as text).
 TIDY_KEYS = {
@@ -39,8 +41,17 @@ TIDY_KEYS = {
     "respondents": ["respondent_id"],
     "answers": ["respondent_id", "item", "value"],
     "counts": [],
+    "comments": ["comment_id", "text"],
+    "a11_respondents": ["respondent_id", "detail_id", "question_1", "text"],
 }
-_READ = {"format", "encoding", "delimiter", "sheet"}
+#: Tidy names that ``details_columns`` must map (the A-11 collection details a response joins to).
+DETAIL_KEYS = ["detail_id", "provider", "service", "channel", "fiscal_year", "quarter", "customers",
+               "offered_survey", "respondents"]
+#: The drivers of the FY2024 A-11 respondent-level questions 2 (what went well) and 3 (what did not).
+A11_DRIVERS = ["effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other"]
+#: The 0/1 columns an ``a11_respondents`` file holds, named as OMB's Touchpoints names them.
+A11_FLAGS = [f"{sign}_{driver}" for sign in ("positive", "negative") for driver in A11_DRIVERS]
+_READ = {"format", "encoding", "delimiter", "sheet", "skip_rows"}
 _PERIOD = {"format", "unit", "fiscal_year_start", "label"}
 
 
@@ -128,16 +139,15 @@ def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Pr
     problems = [problem(k, None, f"a key cxlab reads for layout {layout!r} (see data/README.md)")
                 for k in entry if k not in _COMMON | spec["required"] | spec["optional"]]
     problems += [problem(k, None, f"this key: layout {layout!r} needs it")
-                 for k in sorted({"file", "scale", "columns"} | spec["required"]) if k not in entry]
+                 for k in sorted({"file", "columns"} | spec["required"]) if k not in entry]
     columns = entry.get("columns")
-    if isinstance(columns, Mapping):
-        problems += [problem(f"columns.{k}", None, f"a column of the file for the tidy column {k!r}")
-                     for k in TIDY_KEYS[layout] if k not in columns]
-    elif "columns" in entry:
-        problems.append(problem("columns", columns, "a mapping of tidy names to the file's column names"))
+    problems += _check_columns(columns, "columns", TIDY_KEYS[layout], problem)
+    if layout == "a11_respondents":
+        problems += _check_columns(entry.get("details_columns"), "details_columns", DETAIL_KEYS, problem)
     problems += _check_scale(entry, problem)
     problems += _check_read(entry.get("read"), problem)
-    if layout in {"respondents", "answers", "counts"} and isinstance(columns, Mapping) and "period" in columns:
+    dated = {"respondents": "period", "answers": "period", "counts": "period", "comments": "date"}
+    if layout in dated and isinstance(columns, Mapping) and dated[layout] in columns:
         problems += _check_period(entry.get("period"), problem)
     items = entry.get("items")
     if isinstance(items, str):
@@ -147,9 +157,23 @@ def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Pr
             problems.append(problem("items", items, f"a regular expression ({err})"))
     elif items is not None and not (isinstance(items, list) and all(isinstance(i, str) for i in items)):
         problems.append(problem("items", items, "a list of column names or one regular expression"))
+    for key in ("categories", "outcomes"):
+        named = entry.get(key, [])
+        if not isinstance(named, list) or not all(isinstance(columns, Mapping) and n in columns for n in named):
+            problems.append(problem(key, named, "a list of tidy names that columns maps"))
     if layout == "counts" and "{point}" not in str(entry.get("counts", "{point}")):
         problems.append(problem("counts", entry["counts"], "a column name with {point}, such as 'n_{point}'"))
     return problems
+
+
+def _check_columns(columns: object, key: str, wanted: list[str], problem: _Report) -> list[Problem]:
+    """A mapping of tidy names to the file's columns that holds every name in ``wanted``."""
+    if columns is None:
+        return []
+    if not isinstance(columns, Mapping):
+        return [problem(key, columns, "a mapping of tidy names to the file's column names")]
+    return [problem(f"{key}.{k}", None, f"a column of the file for the tidy column {k!r}")
+            for k in wanted if k not in columns]
 
 
 def _check_scale(entry: Mapping[str, Any], problem: _Report) -> list[Problem]:
@@ -169,12 +193,15 @@ def _check_read(read: object, problem: _Report) -> list[Problem]:
     if read is None:
         return []
     if not isinstance(read, Mapping):
-        return [problem("read", read, "a mapping with format, encoding, delimiter or sheet")]
-    problems = [problem(f"read.{k}", None, "one of format, encoding, delimiter, sheet") for k in read if k not in _READ]
+        return [problem("read", read, "a mapping with format, encoding, delimiter, sheet or skip_rows")]
+    problems = [problem(f"read.{k}", None, "one of " + ", ".join(sorted(_READ))) for k in read if k not in _READ]
     if "format" in read and read["format"] not in set(FORMATS.values()):
         problems.append(problem("read.format", read["format"], "csv, excel or parquet"))
     if "delimiter" in read and (not isinstance(read["delimiter"], str) or len(read["delimiter"]) != 1):
         problems.append(problem("read.delimiter", read["delimiter"], "one character"))
+    skip = read.get("skip_rows", 0)
+    if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
+        problems.append(problem("read.skip_rows", skip, "a whole number of lines >= 0 above the header"))
     return problems
 
 

@@ -1,6 +1,6 @@
 """Load a registered data set into a validated tidy DataFrame: ``cxlab.load(name)``.
 
-Five layouts, chosen by the registry entry's ``layout`` (keys in ``data/README.md``):
+Seven layouts, chosen by the registry entry's ``layout`` (keys in ``data/README.md``):
 
 ``scores``
     published index points, one row per entity and period (``cx_benchmarks``);
@@ -12,7 +12,11 @@ Five layouts, chosen by the registry entry's ``layout`` (keys in ``data/README.m
 ``respondents``
     one row per respondent with rating items in columns (``sandiego_2015``);
 ``answers``
-    one row per respondent and item (long); reshaped to the same table as ``respondents``.
+    one row per respondent and item (long); reshaped to the same table as ``respondents``;
+``comments``
+    one row per free-text comment (``cfpb_complaints``), its text scrubbed of personal data;
+``a11_respondents``
+    the A-11 respondent-level responses of FY2024 onward, joined to their collection details.
 
 Nothing is returned unless the whole file is valid: every problem found is raised together in
 one :class:`cxlab.errors.DataError`.
@@ -30,14 +34,15 @@ import pandera.pandas as pa
 
 from cxlab.data import registry
 from cxlab.data.a11_drivers import DRIVERS, normalise_text, reviewed_drivers
-from cxlab.data.entries import check_entry, mapped_columns
-from cxlab.errors import DataError, Problem
+from cxlab.data.entries import A11_DRIVERS, A11_FLAGS, DETAIL_KEYS, check_entry, mapped_columns
 from cxlab.data.people import count_people
-from cxlab.data.periods import parse_periods, read_periods
+from cxlab.data.periods import parse_periods, period_formats, read_periods
 from cxlab.data.readers import numbers, read_chunks, read_table, whole_numbers
 from cxlab.data.registry import Source
 from cxlab.data.scales import Scale
 from cxlab.data.screening import CHECKS, screen
+from cxlab.data.scrub import scrub
+from cxlab.errors import DataError, Problem
 from cxlab.data.schemas import (
     ANSWER_COUNTS,
     PERIOD,
@@ -531,9 +536,153 @@ def _load_counts(source: Source) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _repeated(ids: pd.Series, shown: str, column: str, what: str) -> list[Problem]:
+    """A problem for every id used on an earlier row."""
+    return [Problem(shown, int(i) + 2, column, v, f"{what} not used before")
+            for i, v in ids[ids.duplicated(keep="first")].items()]
+
+
+def _typed_ids(ids: pd.Series) -> pd.Series:
+    """Ids as int64 when every one is a whole number, else as text."""
+    numbered = whole_numbers(ids)
+    return ids.astype(str) if numbered is None else numbered
+
+
+def _dates(text: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    """Dates read with the first of the ``period`` spec's date formats that fits each cell."""
+    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for fmt in (f for f in period_formats(spec) if "%" in f):
+        dates = dates.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+    return dates
+
+
+def _text_columns(raw: pd.DataFrame, text_column: str) -> pd.DataFrame:
+    """``text`` (stripped) and ``has_text``; :func:`_scrubbed` then removes personal data."""
+    text = raw[text_column].str.strip()
+    return pd.DataFrame({"text": text, "has_text": text != ""}, index=raw.index)
+
+
+def _scrubbed(table: pd.DataFrame) -> pd.DataFrame:
+    """The table renumbered from 0, its ``text`` scrubbed (:func:`cxlab.data.scrub.scrub`)."""
+    return scrub(table.reset_index(drop=True))
+
+
+def _load_comments(source: Source) -> pd.DataFrame:
+    """One row per comment: id, scrubbed text, date and period, the other mapped columns as text.
+
+    Columns: ``comment_id`` (integers when every id is a whole number), ``text`` (stripped, with
+    personal data replaced by tags before anything else sees it), ``has_text`` (a complaint
+    without a narrative is kept: its categories and outcomes still count), ``date``, ``period``
+    and ``time`` (when ``columns.date`` is mapped, read with the entry's ``period`` spec), then
+    every other mapped column as stripped text, and ``scrubbed`` (replacements per row).
+    ``attrs`` holds ``categories`` and ``outcomes``: the tidy names the entry lists.
+
+    Examples
+    --------
+    >>> complaints = load("cfpb_complaints")
+    >>> len(complaints), int(complaints["has_text"].sum()), complaints["period"].min()
+    (6623, 1532, '2015-Q2')
+    """
+    raw, shown = _read(source)
+    entry, cols = source.entry, source.entry["columns"]
+    checks: dict[str, list] = {column: [] for column in cols.values()}
+    checks[cols["comment_id"]] = [filled("a comment id")]
+    if "date" in cols:
+        checks[cols["date"]] = [period_format(entry["period"])]
+    validate_raw(raw, raw_schema(checks), shown)
+    ids = raw[cols["comment_id"]].str.strip()
+    problems = _repeated(ids, shown, cols["comment_id"], "a comment id")
+    if problems:
+        raise DataError(problems)
+    parts = [pd.DataFrame({"comment_id": _typed_ids(ids)}), _text_columns(raw, cols["text"])]
+    if "date" in cols:
+        parts += [_dates(raw[cols["date"]], entry["period"]).rename("date"),
+                  read_periods(raw[cols["date"]], entry["period"])]
+    others = [key for key in cols if key not in {"comment_id", "text", "date"}]
+    parts.append(pd.DataFrame({key: raw[cols[key]].str.strip() for key in others}, index=raw.index))
+    table = _scrubbed(pd.concat(parts, axis=1))
+    table.attrs.update(categories=list(entry.get("categories", [])), outcomes=list(entry.get("outcomes", [])))
+    return table
+
+
+def _a11_details(source: Source) -> pd.DataFrame:
+    """The collection details an A-11 response joins to, one row per collection detail id."""
+    shown, cols = source.shown("details"), source.entry["details_columns"]
+    raw = read_table(source.path("details"), shown, find=list(cols.values()), options=source.entry.get("read"))
+    checks: dict[str, list] = {column: [] for column in cols.values()}
+    checks[cols["detail_id"]] = [filled("a collection detail id")]
+    checks[cols["fiscal_year"]] = [number("a fiscal year", whole=True)]
+    checks[cols["quarter"]] = [one_of(["1", "2", "3", "4"], "a quarter 1-4")]
+    for key in ("customers", "offered_survey", "respondents"):
+        checks[cols[key]] = [number("a count >= 0 or empty", whole=True, optional=True)]
+    validate_raw(raw, raw_schema(checks), shown)
+    ids = raw[cols["detail_id"]].str.strip()
+    problems = _repeated(ids, shown, cols["detail_id"], "a collection detail id")
+    if problems:
+        raise DataError(problems)
+    details = pd.DataFrame({key: raw[cols[key]].str.strip() for key in DETAIL_KEYS})
+    details["fiscal_year"] = numbers(details["fiscal_year"]).astype(int)
+    details["quarter"] = numbers(details["quarter"]).astype(int)
+    label = source.entry.get("period", {}).get("label", "FY{year}-Q{quarter}")
+    details.insert(6, "period", [label.format(year=y, quarter=q)
+                                 for y, q in zip(details["fiscal_year"], details["quarter"])])
+    details.insert(7, "time", details["fiscal_year"] + (details["quarter"] - 1) / 4)
+    for key in ("customers", "offered_survey", "respondents"):
+        details[key] = numbers(details[key]).astype(float)
+    return details
+
+
+def _load_a11_respondents(source: Source) -> pd.DataFrame:
+    """A-11 respondent-level responses (FY2024 onward) joined to their collection details.
+
+    One row per response: ``respondent_id``, ``detail_id``, the collection's ``provider``,
+    ``service``, ``channel``, ``fiscal_year``, ``quarter``, ``period`` (``FY2024-Q1``), ``time``,
+    ``customers``, ``offered_survey`` and ``respondents``; ``question_1`` on the entry's scale
+    (0-1 for thumbs down/up, or 1-5); the fourteen 0/1 flags ``positive_<driver>`` and
+    ``negative_<driver>`` of :data:`cxlab.data.entries.A11_FLAGS` (an empty cell is a box not
+    ticked: 0); ``text`` (``question_4``, scrubbed), ``has_text`` and ``scrubbed``. A response
+    whose collection detail is not in the details file is refused. ``attrs``: ``scale``,
+    ``drivers``.
+
+    Examples
+    --------
+    >>> responses = load("a11_respondents_synthetic")
+    >>> responses.attrs["scale"], responses["period"].min()
+    ((0.0, 1.0), 'FY2024-Q1')
+    """
+    raw, shown = _read(source)
+    entry, cols, scale = source.entry, source.entry["columns"], Scale.from_entry(source.entry)
+    checks: dict[str, list] = {column: [] for column in cols.values()}
+    checks[cols["respondent_id"]] = [filled("a respondent id")]
+    checks[cols["detail_id"]] = [filled("a collection detail id")]
+    checks[cols["question_1"]] = [rating(scale)]
+    checks.update({flag: [one_of(["0", "1", ""], "0 or 1 (or empty: not ticked)")] for flag in A11_FLAGS})
+    validate_raw(raw, raw_schema(checks), shown)
+    details = _a11_details(source)
+    detail_ids = raw[cols["detail_id"]].str.strip()
+    problems = _repeated(raw[cols["respondent_id"]].str.strip(), shown, cols["respondent_id"], "a respondent id")
+    problems += [Problem(shown, int(i) + 2, cols["detail_id"], v, f"a collection detail id of {source.shown('details')}")
+                 for i, v in detail_ids[~detail_ids.isin(details["detail_id"])].items()]
+    if problems:
+        raise DataError(problems)
+    flags = pd.DataFrame({flag: numbers(raw[flag]).fillna(0).astype("Int64") for flag in A11_FLAGS})
+    table = pd.concat([
+        pd.DataFrame({"respondent_id": _typed_ids(raw[cols["respondent_id"]].str.strip()),
+                      "detail_id": detail_ids}),
+        details.set_index("detail_id").reindex(detail_ids.to_numpy()).set_axis(raw.index),
+        scale.read(raw[cols["question_1"]])[0].astype(scale.dtype).rename("question_1"),
+        flags, _text_columns(raw, cols["text"]),
+    ], axis=1)
+    table = _scrubbed(table)
+    table.attrs.update(scale=(scale.low, scale.high), drivers=list(A11_DRIVERS))
+    return table
+
+
 _LAYOUTS = {
     "scores": _load_scores,
     "counts": _load_counts,
     "respondents": _load_respondents,
     "answers": _load_answers,
+    "comments": _load_comments,
+    "a11_respondents": _load_a11_respondents,
 }

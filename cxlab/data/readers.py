@@ -19,6 +19,9 @@ Tolerant by design, and documented in ``data/README.md``:
   stripped of surrounding spaces, and a name used twice is an error (in Parquet too). A header
   further down, one split over two rows (merged cells), or mapped columns on another sheet
   than the one read, are each named in one problem;
+- ``read.skip_rows: N`` (CSV and Excel) leaves out the first N lines (rows of a sheet) before the
+  header is looked for: a preamble that is known, such as the two lines an unzip command left
+  above a CSV header, is skipped by configuration and never searched; rows keep their numbers;
 - completely blank rows are skipped (they keep their row numbers for the rows below); a CSV
   record with fewer fields than the header is an error, not missing answers;
 - an Excel formula without a saved result is named (``attrs["formulas"]``, checked with the
@@ -119,7 +122,7 @@ def read_table(path: Path, shown: str, *, find: Sequence[str] = (),
         The columns the mapping names: they locate the header row and the delimiter.
     options : mapping, optional
         The registry entry's ``read`` options: ``format``, ``encoding``, ``delimiter``,
-        ``sheet``.
+        ``sheet``, ``skip_rows``.
 
     Examples
     --------
@@ -132,6 +135,13 @@ def read_table(path: Path, shown: str, *, find: Sequence[str] = (),
     2  1     7
     >>> table.attrs["header_row"]
     3
+
+    A known preamble is skipped by configuration: the lines are never searched for the header.
+
+    >>> _ = (folder / "y.csv").write_text("Archive: y.zip\\n  inflating: y.csv\\nid,score\\n1,7\\n")
+    >>> table = read_table(folder / "y.csv", "y.csv", find=["id"], options={"skip_rows": 2})
+    >>> table.attrs["header_row"], table.index.tolist()
+    (3, [2])
     """
     return pd.concat(list(read_chunks(path, shown, find=find, options=options)))
 
@@ -154,13 +164,24 @@ def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
     """
     options = options or {}
     kind = file_format(path, shown, options.get("format"))
+    skip = int(options.get("skip_rows", 0))
     if kind == "parquet":
+        if skip:
+            raise DataError([Problem(shown, None, "read.skip_rows", skip,
+                                     "no skip_rows for a Parquet file (it has no lines above its columns)")])
         yield from _parquet_chunks(path, shown, rows or CHUNK_ROWS, find)
         return
     if kind == "csv":
         grid, first_row = _csv_grid(path, shown, find, options)
     else:
-        grid, first_row = _excel_grid(path, shown, options, find), 1
+        grid = _excel_grid(path, shown, options, find)
+        formulas = grid.attrs.get("formulas", {})
+        grid = grid.iloc[skip:].reset_index(drop=True)
+        grid.attrs["formulas"] = {(row - skip, column): f for (row, column), f in formulas.items() if row >= skip}
+        first_row = 1 + skip
+    if grid.empty:
+        raise DataError([Problem(shown, skip + 1, None, None, f"a header row below the {skip} rows that "
+                                 "read.skip_rows leaves out")])
     yield _with_header(grid, shown, find, first_row)
 
 
@@ -204,11 +225,17 @@ def _header_index(rows: Sequence[Sequence[object]], find: Sequence[str]) -> int 
 
 def _csv_grid(path: Path, shown: str, find: Sequence[str], options: Mapping[str, Any]
               ) -> tuple[pd.DataFrame, int]:
-    """The CSV file's rows from its header on, and the spreadsheet row of the header."""
+    """The CSV file's rows from its header on, and the spreadsheet row of the header.
+
+    The first ``read.skip_rows`` lines are left out before the header is looked for.
+    """
     text = _decode(path.read_bytes(), shown, options.get("encoding"))
     if not text.strip():
         raise DataError([Problem(shown, None, None, None, "a header row and at least one record")])
-    lines = text.splitlines()[:HEADER_SEARCH]
+    skip = int(options.get("skip_rows", 0))
+    lines = text.splitlines()[skip:skip + HEADER_SEARCH]
+    if not any(line.strip() for line in lines):
+        return pd.DataFrame(), skip + 1
     declared = options.get("delimiter")
     parsed = {d: list(csv.reader(lines, delimiter=d)) for d in ([declared] if declared else DELIMITERS)}
     found = [(d, i) for d, rows in parsed.items() if (i := _header_index(rows, find)) is not None]
@@ -225,9 +252,10 @@ def _csv_grid(path: Path, shown: str, find: Sequence[str], options: Mapping[str,
         cells = parsed[delimiter][header]
         others = [d for d in DELIMITERS if d != delimiter and d in cells[0]]
         if len(cells) == 1 and len(find) > 1 and others:
-            raise DataError([Problem(shown, header + 1, None, cells[0][:80],
+            raise DataError([Problem(shown, skip + header + 1, None, cells[0][:80],
                                      f"columns separated by {delimiter!r}; the header is one column, so the file "
                                      f"may use {others[0]!r}: set read: {{delimiter: {others[0]!r}}} in datasets.yml")])
+    header += skip
     try:
         grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header, dtype=str,
                            keep_default_na=False, skip_blank_lines=False, engine="c")

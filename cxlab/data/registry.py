@@ -37,7 +37,8 @@ __all__ = [
 
 REGISTRY_FILE = "datasets.yml"
 #: The registry key holding the sha256 of each file key.
-_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "driver_table": "driver_table_sha256"}
+_HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "driver_table": "driver_table_sha256",
+              "details": "details_sha256"}
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
@@ -92,7 +93,7 @@ def registry(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     Examples
     --------
     >>> sorted(registry())
-    ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
     """
     return _entries(folder)[0]
 
@@ -136,7 +137,7 @@ class Source:
     registry_file: str = REGISTRY_FILE
 
     def path(self, key: str = "file") -> Path:
-        """The file named by ``entry[key]`` (``file``, ``dictionary`` or ``driver_table``), checked if registered."""
+        """The file named by ``entry[key]`` (``file``, ``dictionary``, ``driver_table`` or ``details``), checked if registered."""
         if self.registered:
             return verified_path(self.entry[key], self.entry.get(_HASH_KEYS[key]), self.folder)
         path = self.folder / str(self.entry[key])
@@ -158,7 +159,7 @@ def mapping_source(path: Path, mapping: Path) -> Source:
     """A data file not yet registered, read with the entry in a mapping file.
 
     The mapping file holds one entry as in ``datasets.yml``, either bare or under a name; its
-    ``file`` is replaced by ``path``, and a ``dictionary`` is looked for beside ``path``.
+    ``file`` is replaced by ``path``, and a ``dictionary`` or ``details`` file is looked for beside ``path``.
 
     Examples
     --------
@@ -188,7 +189,7 @@ def datasets() -> pd.DataFrame:
     Examples
     --------
     >>> datasets()["name"].tolist()
-    ['a11_hisp', 'cx_benchmarks', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
     """
     columns = ["name", "title", "layout", "file", "licence", "source"]
     rows = [{c: e.get(c) for c in columns} for e in registry().values()]

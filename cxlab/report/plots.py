@@ -6,6 +6,8 @@ Every figure function returns a :class:`cxlab.report.blocks.Block` holding the i
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -27,6 +29,8 @@ __all__ = [
     "trend_lines_chart",
     "heatmap_chart",
     "scatter_chart",
+    "share_chart",
+    "share_text",
 ]
 
 #: Colours for categories, in order of use: Okabe–Ito's blue, vermillion, bluish green, reddish
@@ -265,12 +269,17 @@ def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title:
     return figure_block(fig, alt=alt, caption=title, data=data)
 
 
-def heatmap_chart(matrix: pd.DataFrame, *, title: str, row_label: str) -> Block:
-    """A heat map of scores (rows x columns, 0-100) in a colour-blind-safe sequential palette."""
+def heatmap_chart(matrix: pd.DataFrame, *, title: str, row_label: str, value_label: str = "Score (0-100)",
+                  kind: str = "scores") -> Block:
+    """A heat map (rows x columns, 0-100) in a colour-blind-safe sequential palette.
+
+    ``value_label`` names the colour scale and ``kind`` what the alt text calls the numbers
+    (``scores`` by default; ``shares (%)`` for shares).
+    """
     use_style()
     fig, ax = plt.subplots(figsize=(8.5, max(3.0, 0.32 * len(matrix) + 1.5)))
     sns.heatmap(matrix, ax=ax, cmap="cividis", vmin=matrix.min().min(), vmax=matrix.max().max(),
-                annot=True, fmt=".0f", cbar_kws={"label": "Score (0-100)"}, linewidths=0.5)
+                annot=True, fmt=".0f", cbar_kws={"label": value_label}, linewidths=0.5)
     ax.set_yticks([i + 0.5 for i in range(len(matrix))], [str(v)[:50] for v in matrix.index], rotation=0)
     ax.set(title=title, xlabel="", ylabel="")
     data = matrix.reset_index().rename(columns={matrix.index.name or "index": row_label})
@@ -279,7 +288,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str, row_label: str) -> Block:
         alt = f"Heat map: {title}. No cell has enough answers to show."
     else:
         hi, lo = values.idxmax(), values.idxmin()
-        alt = (f"Heat map: {title}. {len(matrix)} rows by {matrix.shape[1]} columns; scores from "
+        alt = (f"Heat map: {title}. {len(matrix)} rows by {matrix.shape[1]} columns; {kind} from "
                f"{values.min():.0f} ({lo[0]}, {lo[1]}) to {values.max():.0f} ({hi[0]}, {hi[1]}). "
                f"{int(matrix.isna().sum().sum())} cells are empty (no data or too few answers).")
     return figure_block(fig, alt=alt, caption=title, data=data)
@@ -310,3 +319,76 @@ def scatter_chart(
                f"{shown[x].max():.1f} (highest: {top_x[label]}), {ylabel} from {shown[y].min():.1f} to "
                f"{shown[y].max():.1f} (highest: {top_y[label]}).")
     return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | None = None,
+                xlabel: str = "Share (%), with 95% interval") -> Block:
+    """Dots with 95% interval whiskers for shares in percent: one row per ``label`` (in table order).
+
+    ``shares`` is a share table (:mod:`cxlab.stats.shares`: ``n``, ``count``, ``share``, ``ci_low``,
+    ``ci_high``, ``note``). With ``series``, each series gets its own colour, marker and legend
+    entry, set a little apart in each row. Labels are wrapped, never cut. Suppressed rows (no
+    share) are not drawn and the alt text says how many.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> table = pd.DataFrame({"theme": ["fees", "login"], "n": [20, 20], "count": [12, 6], "share": [60.0, 30.0],
+    ...                       "ci_low": [38.7, 14.5], "ci_high": [78.1, 51.9], "note": ["", ""]})
+    >>> print(share_chart(table, label="theme", title="Themes").text)
+    [Figure: Dot chart with 95% intervals: Themes. 2 rows; from login at 30.0% (95% CI 14.5 to 51.9) to fees at 60.0% (95% CI 38.7 to 78.1).]
+    """
+    use_style()
+    rows = list(dict.fromkeys(shares[label]))
+    groups = list(shares.groupby(series, sort=False)) if series else [(None, shares)]
+    wrapped = [textwrap.fill(str(r), 38) for r in rows]
+    lines = sum(w.count("\n") + 1 for w in wrapped)
+    height = max(2.5, 0.3 * lines + 0.25 * len(rows) + 1.3)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    step = 0.5 / max(len(groups), 1)
+    for k, ((colour, marker), (name, part)) in enumerate(zip(styles(len(groups)), groups)):
+        shown = part.dropna(subset=["share"])
+        y = [rows.index(r) + (k - (len(groups) - 1) / 2) * step for r in shown[label]]
+        below, above = (shown["share"] - shown["ci_low"]).clip(lower=0), (shown["ci_high"] - shown["share"]).clip(lower=0)
+        ax.errorbar(shown["share"], y, xerr=[below, above],
+                    fmt=marker, color=colour, ecolor=colour, capsize=3, label=None if name is None else str(name))
+    ax.set_yticks(range(len(rows)), wrapped)
+    ax.invert_yaxis()
+    ax.set(title=title, xlabel=xlabel, xlim=(0, 100))
+    if series:
+        ax.legend(frameon=False, fontsize="small", loc="upper center", ncols=len(groups),
+                  bbox_to_anchor=(0.5, -0.75 / (0.75 * height)))  # about 0.75 inch below the axes
+    columns = [label] + ([series] if series else []) + ["n", "count", "share", "ci_low", "ci_high", "note"]
+    data = shares[columns].rename(columns={label: label.replace("_", " ").capitalize(), "n": "Comments",
+                                           "count": "With it", "share": "Share (%)", "ci_low": "95% CI low",
+                                           "ci_high": "95% CI high", "note": "Note"})
+    if series:
+        data = data.rename(columns={series: series.replace("_", " ").capitalize()})
+    parts = []
+    for name, part in groups:
+        shown = part.dropna(subset=["share"]).sort_values("share")
+        if shown.empty:
+            continue
+        low, top = shown.iloc[0], shown.iloc[-1]
+        parts.append(("" if name is None else f"{name}: ")
+                     + f"from {low[label]} at {share_text(low)} to {top[label]} at {share_text(top)}")
+    if not parts:
+        return figure_block(fig, alt=f"Dot chart: {title}. No row has enough comments to show.", caption=title,
+                            data=data)
+    alt = f"Dot chart with 95% intervals: {title}. {len(rows)} rows; " + "; ".join(parts) + "."
+    hidden = int(shares["share"].isna().sum())
+    if hidden:
+        alt += f" {hidden} values with too few comments are not shown."
+    return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def share_text(row: pd.Series) -> str:
+    """A share with its 95% interval, as findings and alt text write it.
+
+    Examples
+    --------
+    >>> share_text(pd.Series({"share": 60.0, "ci_low": 38.66, "ci_high": 78.12}))
+    '60.0% (95% CI 38.7 to 78.1)'
+    """
+    return f"{row['share']:.1f}% (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})"

@@ -171,6 +171,29 @@ def test_excel_title_rows_above_the_header(tmp_path: Path, reference):
         "export.xlsx, column 'read.sheet': found 'Sheet9', expected one of the workbook's sheets: 'Responses'"]
     [not_a_workbook] = _problems(_run(tmp_path, GOOD, name="export.xlsx"), tmp_path)
     assert not_a_workbook.startswith("export.xlsx: expected a readable Excel workbook")
+    pd.testing.assert_frame_equal(_good(_run(tmp_path, workbook, name="export.xlsx", read={"skip_rows": 2})),
+                                  reference)
+
+
+def test_a_known_preamble_is_skipped_by_configuration(tmp_path: Path, reference):
+    """read.skip_rows: the lines are left out before the header is looked for; rows keep their numbers.
+
+    The first preamble line here repeats the header (an earlier export's), so a search alone would take it.
+    """
+    preamble = GOOD.splitlines()[0] + "\n  inflating: export.csv\n"
+    assert _problems(_run(tmp_path, preamble + GOOD), tmp_path)[0].startswith("export.csv, row 2")
+    pd.testing.assert_frame_equal(_good(_run(tmp_path, preamble + GOOD, read={"skip_rows": 2})), reference)
+    bad = _run(tmp_path, preamble + GOOD.replace(",5,98", ",55,98"), read={"skip_rows": 2})
+    assert _problems(bad, tmp_path) == [f"export.csv, row 6, column 'satisfaction': found '55', expected {RATING}"]
+    assert _problems(_run(tmp_path, preamble, read={"skip_rows": 2}), tmp_path) == [
+        "export.csv, row 3: expected a header row below the 2 rows that read.skip_rows leaves out"]
+    assert _problems(_run(tmp_path, GOOD, read={"skip_rows": -1}), tmp_path) == [
+        "mapping.yml, column 'export.read.skip_rows': found -1, expected a whole number of lines >= 0 above "
+        "the header"]
+    parquet = _run(tmp_path, lambda p: reference.to_parquet(p), name="export.parquet", read={"skip_rows": 1})
+    assert _problems(parquet, tmp_path) == [
+        "export.parquet, column 'read.skip_rows': found 1, expected no skip_rows for a Parquet file (it has no "
+        "lines above its columns)"]
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -294,8 +317,8 @@ def test_a_typo_in_the_entry_and_a_backwards_scale(tmp_path: Path):
 
 def test_an_unknown_layout(tmp_path: Path):
     assert _problems(_run(tmp_path, GOOD, layout="wide"), tmp_path) == [
-        "mapping.yml, column 'export.layout': found 'wide', expected one of answer_counts, answers, counts, "
-        "respondents, scores"]
+        "mapping.yml, column 'export.layout': found 'wide', expected one of a11_respondents, answer_counts, answers, "
+        "comments, counts, respondents, scores"]
 
 
 def _register(data: Path, entry: dict, sha: str | None) -> None:

@@ -386,7 +386,7 @@ def _empty_matrix(p: Project) -> Verdict:
         "where": {"agency": ["No such agency"]}}}], {"service_scorecard": {"title": "Cards", "data": ["a11_hisp"]}})
     run = _build(p, catalog)
     return Verdict([run], 1, ("blocked card-{service}: entry 1 of notebooks/X.yml: the matrix gives no report: no "
-                              "combination of agency, service in a11_hisp passes its where and min_distinct",))
+                              "combination of agency, service in a11_hisp passes its where, min_distinct and min_rows",))
 
 
 @case("11k", "a report name containing a slash")

@@ -220,6 +220,10 @@ CHARTS = {
         series="measure", period="period", title="T"),
     "heatmap_chart": lambda: plots.heatmap_chart(
         pd.DataFrame({"Q1": [60.0, 70.0], "Q2": [65.0, None]}, index=["a", "b"]), title="H", row_label="Row"),
+    "share_chart": lambda: plots.share_chart(
+        pd.DataFrame({"theme": ["a", "a", "b", "b"], "side": ["x", "y", "x", "y"], "n": 40, "count": [10, 20, 5, 8],
+                      "share": [25.0, 50.0, 12.5, 20.0], "ci_low": [14.0, 35.0, 5.0, 10.0],
+                      "ci_high": [40.0, 65.0, 26.0, 35.0], "note": ""}), label="theme", series="side", title="P"),
     "scatter_chart": lambda: plots.scatter_chart(
         pd.DataFrame({"item": ["a", "b"], "x": [0.2, 0.4], "y": [60.0, 70.0]}), x="x", y="y", label="item",
         title="Q", xlabel="Importance", ylabel="Score", cuts=(0.3, 65.0)),
