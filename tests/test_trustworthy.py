@@ -52,19 +52,23 @@ def test_a_percentage_typed_into_one_count_cell_is_left_out(left_out):
 def test_percentages_instead_of_counts_are_left_out(left_out):
     rows = left_out[left_out["check"] == "percentages"]
     assert set(rows["service"]) == {"Reserving a campsite on Recreation.gov", "Applying for disaster assistance"}
+    # one typed 130 for 13 makes a question add up to 215: the record's other questions still show percentages
+    assert {("546", "q2"), ("596", "q1")} <= caught(left_out, "percentages")
     # a record of 98 respondents whose questions add up to 98 is a real distribution
     assert not (left_out["record_id"] == "195").any()
 
 
 def test_more_answers_than_respondents_is_left_out(left_out, a11_questions):
     assert {("437", "q1"), ("672", "q1"), ("340", "q1")} <= caught(left_out, "more_answers")
+    assert ("196", "q1") in caught(left_out, "more_answers")  # 67 answers in a record that states 0 respondents
     kept = a11_questions[a11_questions["respondents"] > 0]
     assert (kept["n"] <= kept["respondents"] * 1.02 + 2).all()
 
 
-def test_a_yes_no_question_squeezed_into_the_scale_is_left_out(left_out):
-    # Medicare [27781, 0, 0, 46819, 0]; Healthcare.gov "satisfied with how long it took" [23365, 0, 0, 0, 153639]
-    assert {("28", "q3"), ("234", "q5")} <= caught(left_out, "two_points")
+def test_a_question_with_fewer_answers_squeezed_into_the_scale_is_left_out(left_out):
+    # Medicare [27781, 0, 0, 46819, 0]; Healthcare.gov "satisfied with how long it took" [23365, 0, 0, 0, 153639];
+    # Healthcare.gov "Were you able to successfully ...?" (yes / partly / no) [292, 0, 497, 0, 5478] in FY2023-Q1
+    assert {("28", "q3"), ("234", "q5"), ("24", "q3"), ("616", "q3")} <= caught(left_out, "squeezed_scale")
 
 
 def test_a_question_copied_over_another_is_left_out(left_out):
@@ -280,3 +284,87 @@ def test_survey_summary_shows_top_two_box_as_a_percentage(residents):
     cells = [float(tr.find_all(["th", "td"])[column].get_text().replace(",", "")) for tr in table.select("tbody tr")]
     expected = (residents["Q2_6"] >= 4).sum() / residents["Q2_6"].notna().sum() * 100
     assert cells == [pytest.approx(expected, abs=0.05)]
+
+
+# Second review: mixes of surveys, renamed quarters, ranks and courses ------------------------------
+
+def test_a_change_is_measured_within_the_surveys_not_from_a_shifting_mix(a11):
+    # TSA contact center, FY2022-Q4 against FY2021-Q4: the e-mail survey (scores near 50) grew from 330 to
+    # 10,330 respondents while the phone survey (near 90) shrank; pooled, satisfaction "fell" by about 21 points
+    card = service_scorecard.run(agency="Department of Homeland Security", service="Contacting the TSA contact center",
+                                 a11=a11)
+    rows = service_scorecard.select_service(a11, agency="Department of Homeland Security",
+                                            service="Contacting the TSA contact center")
+    sat = rows[rows["driver"] == "satisfaction"]
+    per = {}
+    for (touchpoint, channel, text, period), cell in sat.groupby(["touchpoint", "channel", "question_text", "period"]):
+        c = cell[COUNTS].sum().to_numpy(float)
+        per.setdefault((touchpoint, channel, text), {})[period] = (c.sum(), (c @ np.arange(5) / c.sum()) * 25)
+    both = {k: v for k, v in per.items() if {"FY2022-Q4", "FY2021-Q4"} <= set(v)}
+    weights = {k: v["FY2022-Q4"][0] + v["FY2021-Q4"][0] for k, v in both.items()}
+    by_hand = sum(weights[k] * (v["FY2022-Q4"][1] - v["FY2021-Q4"][1]) for k, v in both.items()) / sum(weights.values())
+    pooled = (summarize_counts(sat[sat["period"] == "FY2022-Q4"], counts=COUNTS)["mean"].iloc[0]
+              - summarize_counts(sat[sat["period"] == "FY2021-Q4"], counts=COUNTS)["mean"].iloc[0])
+    change = card.changes[(card.changes["group_b"] == "FY2021-Q4") & (card.changes["driver"] == "satisfaction")].iloc[0]
+    assert change["diff"] == pytest.approx(by_hand, rel=1e-9)
+    assert pooled < -20 and abs(change["diff"]) < 5
+    assert "satisfaction fell by 21" not in " ".join(card.findings.findings)
+
+
+def test_surveys_that_ran_in_one_quarter_only_are_left_out_of_the_change(a11):
+    card = service_scorecard.run(agency="Department of Veterans Affairs",
+                                 service="Contacting the Benefits Administration contact center", a11=a11)
+    year = card.changes[(card.changes["group_b"] == "FY2022-Q1") & (card.changes["driver"] == "satisfaction")].iloc[0]
+    assert year["verdict"] == "higher"  # pooled, the quarter's mix made it a fall of 10.8 points
+    sentence = next(f for f in card.findings.findings if f.startswith("Against FY2022-Q1"))
+    assert "on the surveys that ran in both quarters" in sentence and "satisfaction rose by" in sentence
+    assert "the surveys that ran in only one of the two quarters are left out" in card.findings.html
+
+
+def test_drivers_asked_on_different_surveys_are_not_ranked(a11):
+    card = service_scorecard.run(agency="U.S. Department of Health & Human Services",
+                                 service="Asking About Medicare Benefits", a11=a11)
+    text = " ".join(card.findings.findings)
+    assert "not ranked against each other" in text and "Highest in" not in text
+
+
+def test_a_quarter_left_out_or_missing_is_named_not_silently_skipped(a11):
+    card = service_scorecard.run(**VA, a11=a11)
+    assert ("FY2023-Q1 is not compared with FY2022-Q4 (previous quarter): its source rows were all left out by the "
+            "screening") in " ".join(card.findings.findings)
+    quarters = card.drivers_chart.html.split("<details>")[1]
+    assert "FY2022-Q4" not in quarters  # no estimate in the data table ...
+    assert "FY2022-Q3" in quarters
+
+
+def test_no_response_rate_from_an_offer_count_that_repeats_the_respondents(a11):
+    card = service_scorecard.run(agency="Department of Veterans Affairs",
+                                 service="Contacting the Benefits Administration contact center", a11=a11)
+    text = " ".join(card.findings.findings)
+    assert "state as many customers offered the survey as respondents (15,334), so no response rate" in text
+    assert "(100.0%)" not in text and "the latest quarter with both counts" in text
+
+
+def test_a_series_that_went_both_ways_names_its_range_and_its_silent_years(scores):
+    report = sector_gap.run(index="ACSI", lower="federal_government", upper="national", scores=scores)
+    national = next(f for f in report.findings.findings if f.startswith("The National ACSI"))
+    assert "between them it ranged from 73.7 (2021-Q3) to 77.8 (2023-Q4)" in national
+    assert "no point was published between 1997 and 2011-Q4" in national
+
+
+def test_group_pairs_are_counted_as_clear_differences(residents):
+    from cxlab.analyses import resident_groups
+
+    report = resident_groups.run(group="tenure", residents=residents)
+    sentence = next((f for f in report.findings.findings if "pairs of groups" in f), "")
+    assert "differ clearly (Games-Howell, adjusted for all pairs) and by at least 1 point" in sentence
+
+
+def test_the_drivers_corner_lists_only_items_clearly_in_it(residents):
+    report = drivers.run(n_boot=200, residents=residents)
+    placed = report.importance
+    listed = next((f for f in report.findings.findings if f.startswith("Items that clearly go with")), "")
+    for row in placed.itertuples():
+        clear = (row.quadrant == "strong link, rated low" and row.importance_ci_low > row.importance_cut
+                 and row.performance <= row.performance_cut - 1)
+        assert (f"{row.label} (performance" in listed) == clear, row.label

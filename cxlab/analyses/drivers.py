@@ -128,7 +128,7 @@ def _stated_chart(placed: pd.DataFrame, what: str) -> Block:
 def _findings(placed: pd.DataFrame, employee: pd.DataFrame, alpha: pd.Series, *, what: str, stated: bool) -> list[Finding]:
     ranked = placed.dropna(subset=["importance"]).sort_values("importance", ascending=False)
     if ranked.empty:
-        return [Finding(f"Too few residents answered every item to estimate what drives {what}.")]
+        return [Finding(f"Too few residents answered every item to estimate what goes with {what}.")]
     top = ranked.iloc[0]
     found = [Finding(
         f"Among {int(top['n']):,} residents who rated them all, the {len(ranked)} items together explain "
@@ -137,19 +137,29 @@ def _findings(placed: pd.DataFrame, employee: pd.DataFrame, alpha: pd.Series, *,
         f"(95% CI {top['importance_ci_low']:.1f} to {top['importance_ci_high']:.1f}).",
         "derived importance shows association, not cause: it does not say that improving an item would raise "
         "the rating")]
-    focus = ranked[ranked["quadrant"] == "strong link, rated low"]
+    # clearly in the corner: the importance interval lies above the cut, the rating a point or more below it
+    focus = ranked[(ranked["quadrant"] == "strong link, rated low")
+                   & (ranked["importance_ci_low"] > ranked["importance_cut"])
+                   & (ranked["performance"] <= ranked["performance_cut"] - 1)]
     if len(focus):
-        found.append(Finding(f"Items that go with {what} more strongly than the average item yet are rated below "
-                             "the average item: " + "; ".join(
+        found.append(Finding(f"Items that clearly go with {what} more strongly than the average item yet are rated "
+                             f"below the average item ({ranked['performance_cut'].iloc[0]:.1f}): " + "; ".join(
                                  f"{r.label} (performance {r.performance:.1f})" for r in focus.itertuples()) + ".",
-                             "a correlation across residents; the data cannot show what would change the rating"))
+                             "clearly: the item's importance interval lies above the average importance and its "
+                             "rating is at least a point below the average rating; a correlation across residents, "
+                             "so the data cannot show what would change the rating"))
     if stated:
-        most = placed.sort_values("stated_share", ascending=False).iloc[0]
+        most = ranked.sort_values("stated_share", ascending=False).iloc[0]
         derived_rank = int(ranked["item"].tolist().index(most["item"]) + 1)
+        overlap = ranked[(ranked["importance_ci_high"] >= most["importance_ci_low"])
+                         & (ranked["importance_ci_low"] <= most["importance_ci_high"])]
+        ranks = [ranked["item"].tolist().index(i) + 1 for i in overlap["item"]]
         found.append(Finding(
             f"Residents most often name {most['label']} among the four most important services "
             f"({most['stated_share']:.0f}% of residents, rank 1), yet it ranks {derived_rank} of {len(ranked)} in "
-            f"derived importance for {what} ({most['importance']:.1f}%).",
+            f"derived importance for {what} ({most['importance']:.1f}%, 95% CI {most['importance_ci_low']:.1f} to "
+            f"{most['importance_ci_high']:.1f}; the intervals of the items ranked {min(ranks)} to {max(ranks)} "
+            "overlap it).",
             "stated importance says what residents value; derived importance says what goes with this rating"))
     else:
         found.append(Finding("The survey asked residents to name the most important services only for the Q3 "
@@ -157,7 +167,9 @@ def _findings(placed: pd.DataFrame, employee: pd.DataFrame, alpha: pd.Series, *,
     if not alpha["suppressed"]:
         found.append(Finding(f"The city-employee items form a reliable scale: Cronbach's alpha "
                              f"{alpha['alpha']:.2f} (95% CI {alpha['ci_low']:.2f} to {alpha['ci_high']:.2f}, "
-                             f"n = {int(alpha['n']):,}).", "Q15_1 (courtesy) is in the dictionary but not in the data"))
+                             f"n = {int(alpha['n']):,} residents who rated all {int(alpha['n_items'])} employee items).",
+                             "Q15_1 (courtesy) is in the dictionary but not in the data; the table's respondents "
+                             "are those who also rated the outcome, so they are fewer"))
     return found
 
 
@@ -175,7 +187,7 @@ def _methods(n_boot: int, min_n: int) -> str:
         "Ratings 1-5 (9 = don't know, treated as missing) are put on 0-100. Derived importance is each item's "
         "share of the outcome's explained variance (Johnson's relative weights), among residents who rated the "
         f"outcome and every item, with 95% percentile intervals from {n_boot} bootstrap resamples (fixed seed); "
-        "Spearman correlations are shown beside it. The quadrant cuts both axes at the mean of the items and "
+        "Spearman correlations are given for the city-employee items (their table). The quadrant cuts both axes at the mean of the items and "
         "names where each item sits (a strong or weak link with the outcome, rated high or low); derived "
         "importance is an association across residents, not a cause, so the quadrant gives no advice. "
         "Stated importance is the share of residents naming a service among their four most important (Q4). "

@@ -131,11 +131,17 @@ def run(
                 f"{unweighted['mean']:.1f} ({interval_text(unweighted['ci_low'], unweighted['ci_high'])}) as the "
                 "plain average of the services' own scores, each service counting once.",
                 f"the pooled figure weighs services by their respondents: {biggest.index[0]} alone has "
-                f"{biggest.iloc[0] / biggest.sum() * 100:.0f}% of them" if len(biggest) else None),
+                f"{biggest.iloc[0] / biggest.sum() * 100:.0f}% of them; the plain average's interval reflects the "
+                "sampling error of these services' own scores, not how other services would score, and the services "
+                "that report differ from year to year" if len(biggest) else None),
         Finding(f"{len(above)} services scored above all other services pooled and {len(below)} below by at least "
                 f"{points_text(min_difference)}"
                 + (f"; {len(small)} differ by less than that, which is no meaningful difference" if len(small) else "")
-                + "; the rest cannot be told apart from them.", fdr_note(standing, min_difference)),
+                + "; the rest cannot be told apart from them.",
+                fdr_note(standing, min_difference) + (
+                    f"; \"all other services pooled\" is dominated by the largest services ({_largest(biggest)}), so a "
+                    "service can be below them and still above the plain average of the services" if len(biggest) > 2
+                    else "")),
     ]
     if len(shown) >= 2:
         found.append(Finding(f"Highest: {shown['label'].iloc[-1]} at {estimate_text(shown.iloc[-1])}; lowest: "
@@ -162,6 +168,12 @@ def run(
                                    caption=f"Source rows of FY{year} left out by the screening, and why"),
         methods=note_block(_methods(min_n, min_difference)),
     )
+
+
+def _largest(respondents: pd.Series) -> str:
+    """The two services with the most respondents and their share of all: ``A and B hold 63% of respondents``."""
+    top = respondents.iloc[:2]
+    return f"{' and '.join(top.index)} hold {top.sum() / respondents.sum() * 100:.0f}% of the respondents"
 
 
 def _left_out_in_year(a11: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -193,5 +205,7 @@ def _methods(min_n: int, min_difference: float) -> str:
         f"service is called above or below only when the difference also reaches {points_text(min_difference)}. The chart shows unadjusted 95% intervals and marks the "
         f"services whose difference counts. Cells with fewer than {min_n} respondents are suppressed. "
         "Services ask differently worded questions and survey different customers through different "
-        "channels: differences between services reflect that too, not only the service itself."
+        "channels: differences between services reflect that too, not only the service itself. A service's "
+        "drivers may come from different surveys (ease asked on its web site, employee helpfulness on its phone "
+        "line), so its row of the heat map is not a like-for-like profile."
     )

@@ -149,7 +149,8 @@ def _findings(summary, anova, pairs, versus, *, group: str, what: str, min_n: in
     if len(clear):
         strongest = clear.loc[clear["hedges_g"].abs().idxmax()]
         found.append(Finding(
-            f"{len(clear)} of {len(pairs)} pairs of groups differ by at least {points_text(min_difference)} (Games-Howell); the largest difference is "
+            f"{len(clear)} of {len(pairs)} pairs of groups differ clearly (Games-Howell, adjusted for all pairs) and by at "
+            f"least {points_text(min_difference)}; the largest such difference is "
             f"{strongest['group_a']} against {strongest['group_b']}: {strongest['diff']:+.1f} points "
             f"(Hedges' g {strongest['hedges_g']:.2f}).", "Games-Howell p-values are adjusted for all pairs"))
     flagged = versus[versus["meaningful"]]

@@ -18,8 +18,8 @@ from cxlab.report.findings import (CHANGE_WORDS, Finding, difference_phrase, est
                             percent_text, points_text, suppression_caveat)
 from cxlab.stats.summary import MIN_N, summarize_counts
 
-__all__ = ["COUNTS", "Scorecard", "run", "select_service", "previous_quarter", "year_earlier", "left_out_of",
-           "left_out_view"]
+__all__ = ["COUNTS", "SURVEY", "Scorecard", "comparisons", "left_out_of", "left_out_view", "matched",
+           "previous_quarter", "run", "select_service", "year_earlier"]
 
 COUNTS = [f"count_{k}" for k in range(1, 6)]
 
@@ -125,15 +125,68 @@ def left_out_view(left_out: pd.DataFrame, *, service: bool) -> pd.DataFrame:
     return view if service else view.drop(columns="Service")
 
 
-def _changes(summary: pd.DataFrame, latest: str, min_difference: float) -> pd.DataFrame:
-    """Latest quarter against the previous quarter and the same quarter a year earlier."""
+#: Where a service asks: its touchpoint and channel.
+CHANNEL = ["touchpoint", "channel"]
+#: What makes two records the same survey of a service: the same question asked at the same place.
+SURVEY = [*CHANNEL, "question_text"]
+
+
+def comparisons(latest: str) -> list[tuple[str, str]]:
+    """The quarters a scorecard compares the latest one with: ``(label, quarter)``.
+
+    Examples
+    --------
+    >>> comparisons("FY2023-Q1")
+    [('previous quarter', 'FY2022-Q4'), ('a year earlier', 'FY2022-Q1')]
+    """
+    return [("previous quarter", previous_quarter(latest)), ("a year earlier", year_earlier(latest))]
+
+
+def matched(rows: pd.DataFrame, latest: str, earlier: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of two quarters split into like-for-like and the rest.
+
+    A service's surveys (touchpoint and channel) come and go between quarters; comparing all of
+    one quarter with all of another would measure the change of the mix as if it were a change
+    of satisfaction. The like-for-like rows are those of the surveys that asked the driver in
+    both quarters; the rest are the surveys that ran in only one of them.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"period": ["Q1", "Q1", "Q2"], "driver": "satisfaction", "question_text": "sat",
+    ...                      "touchpoint": ["web", "phone", "web"], "channel": "any", "n": [10, 20, 30]})
+    >>> same, rest = matched(rows, "Q2", "Q1")
+    >>> same["touchpoint"].tolist(), rest["touchpoint"].tolist()
+    (['web', 'web'], ['phone'])
+    """
+    pair = rows[rows["period"].isin([latest, earlier])]
+    keys = pair[["driver", *SURVEY]].apply(tuple, axis=1)
+    periods = pair.groupby(keys)["period"].transform("nunique")
+    return pair[periods == 2], pair[periods < 2]
+
+
+def _changes(rows: pd.DataFrame, latest: str, min_n: int, min_difference: float) -> pd.DataFrame:
+    """Latest quarter against the previous quarter and a year earlier, like for like.
+
+    Only surveys that asked the driver in both quarters count (:func:`matched`), and the change
+    is measured within each survey and averaged with fixed weights
+    (:func:`cxlab.stats.compare.within_strata`), so neither surveys that come and go nor a shift
+    of respondents between surveys reads as a change of satisfaction. ``left_now`` and
+    ``left_then`` count the respondents of the surveys that ran in only one of the two quarters.
+    """
     parts = []
-    for label, earlier in (("previous quarter", previous_quarter(latest)), ("a year earlier", year_earlier(latest))):
-        pair = summary[summary["period"].isin([latest, earlier])]
-        if pair["period"].nunique() < 2:
+    for label, earlier in comparisons(latest):
+        same, rest = matched(rows, latest, earlier)
+        if same.empty:
             continue
-        gap = compare.gaps(pair, versus="period", reference=earlier)
-        parts.append(gap.assign(comparison=label))
+        survey = same[SURVEY].apply(" / ".join, axis=1)
+        summary = summarize_counts(same.assign(survey=survey), counts=COUNTS, by=["driver", "survey", "period"],
+                                   min_n=min_n)
+        left = rest.groupby(["driver", "period"])["n"].sum().unstack("period")
+        gap = compare.within_strata(compare.gaps(summary, versus="period", reference=earlier), strata="survey")
+        parts.append(gap.assign(
+            comparison=label,
+            left_now=gap["driver"].map(left.get(latest, pd.Series(dtype=float))).fillna(0).to_numpy(),
+            left_then=gap["driver"].map(left.get(earlier, pd.Series(dtype=float))).fillna(0).to_numpy()))
     if not parts:
         return pd.DataFrame()
     tested = compare.adjust_fdr(pd.concat(parts, ignore_index=True))
@@ -152,25 +205,68 @@ def _standing(a11: pd.DataFrame, rows: pd.DataFrame, latest: str, min_n: int, mi
 
 
 def _volume(rows: pd.DataFrame) -> pd.DataFrame:
-    """Customers, survey offers, respondents and response rate per quarter (records counted once)."""
+    """Customers, survey offers, respondents and response rate per quarter (records counted once).
+
+    No rate is given where the records state exactly as many customers offered the survey as
+    respondents: the offer count then repeats the respondents (a rate of 100% is not believed).
+    """
     records = rows.drop_duplicates("record_id")
     volume = records.groupby("period")[["customers", "offered_survey", "respondents"]].sum(min_count=1)
-    volume["response_rate"] = volume["respondents"] / volume["offered_survey"].where(volume["offered_survey"] > 0) * 100
+    offered = volume["offered_survey"].where((volume["offered_survey"] > 0)
+                                             & (volume["offered_survey"] != volume["respondents"]))
+    volume["response_rate"] = volume["respondents"] / offered * 100
     return volume.astype({c: "Int64" for c in ("customers", "offered_survey", "respondents")}).reset_index()
+
+
+def _rate_finding(volume: pd.DataFrame, latest: str) -> Finding | None:
+    """The response rate of the latest quarter that has one, saying why a later one has none."""
+    rate = volume.dropna(subset=["response_rate"])
+    now = volume[volume["period"] == latest]
+    repeated = bool((now["offered_survey"] == now["respondents"]).fillna(False).any())
+    text = ""
+    if repeated:
+        text = (f"In {latest} the records state as many customers offered the survey as respondents "
+                f"({int(now['respondents'].iloc[0]):,}), so no response rate can be given. ")
+    if len(rate):
+        last = rate.iloc[-1]
+        which = last["period"] if last["period"] == latest else f"{last['period']}, the latest quarter with both counts"
+        text += (f"In {which}, {int(last['respondents']):,} of {int(last['offered_survey']):,} customers offered the "
+                 f"survey answered ({percent_text(last['response_rate'])}).")
+    if not text:
+        return None
+    return Finding(text.strip(), "a low response rate can bias scores if those who answer differ from those who do not")
 
 
 def _names(rows: pd.DataFrame) -> str:
     return ", ".join(DRIVER_LABELS[d].lower() for d in rows["driver"])
 
 
-def _change_findings(changes: pd.DataFrame, latest: str, min_difference: float) -> list[Finding]:
-    if changes.empty:
+def _missing_comparisons(changes: pd.DataFrame, latest: str, rows: pd.DataFrame,
+                         left_out: pd.DataFrame) -> list[Finding]:
+    """Say why a quarter the scorecard would compare with is not compared."""
+    if not (set(rows["period"]) | set(left_out["period"])) - {latest}:
         return [Finding(f"There is no earlier quarter to compare {latest} with, so no change is reported.")]
+    compared = set(changes["group_b"]) if len(changes) else set()
     found = []
-    for label, rows in changes.groupby("comparison", sort=False):
+    for label, earlier in comparisons(latest):
+        if earlier in compared:
+            continue
+        if earlier in set(rows["period"]):
+            why = "no survey of this service asked a driver in both quarters"
+        elif earlier in set(left_out["period"]):
+            why = "its source rows were all left out by the screening (see the table of source rows left out)"
+        else:
+            why = "the service reported no survey in that quarter"
+        found.append(Finding(f"{latest} is not compared with {earlier} ({label}): {why}."))
+    return found
+
+
+def _change_findings(changes: pd.DataFrame, latest: str, min_difference: float) -> list[Finding]:
+    found = []
+    for label, rows in (changes.groupby("comparison", sort=False) if len(changes) else []):
         earlier = rows["group_b"].iloc[0]
         if rows["p_value"].isna().all():
-            found.append(Finding(f"Against {earlier} ({label}), no driver has enough answers in both quarters "
+            found.append(Finding(f"Against {earlier} ({label}), no driver has enough respondents in both quarters "
                                  "to be compared."))
             continue
         moved = rows[rows["meaningful"]]
@@ -183,9 +279,25 @@ def _change_findings(changes: pd.DataFrame, latest: str, min_difference: float) 
         rest = rows[rows["verdict"] == "unclear"]
         if len(rest):
             parts.append(f"{_names(rest)}: no clear change")
-        found.append(Finding(f"Against {earlier} ({label}): " + "; ".join(parts) + ".",
-                             fdr_note(rows, min_difference)))
+        now, then = int(rows["left_now"].max()), int(rows["left_then"].max())
+        mix = ("; the surveys that ran in only one of the two quarters are left out of the comparison (up to "
+               f"{now:,} respondents in {latest} and {then:,} in {earlier})" if now or then else "")
+        found.append(Finding(f"Against {earlier} ({label}), on the surveys that ran in both quarters: "
+                             + "; ".join(parts) + ".", fdr_note(rows, min_difference) + mix))
     return found
+
+
+def _ranking(now: pd.DataFrame, rows: pd.DataFrame, latest: str) -> Finding | None:
+    """Highest and lowest driver of the latest quarter, when every driver was asked on the same surveys."""
+    if len(now) < 2:
+        return None
+    quarter = rows[rows["period"] == latest]
+    surveys = quarter.groupby("driver")[CHANNEL].apply(lambda s: frozenset(map(tuple, s.to_numpy())))
+    if surveys.loc[now["driver"]].nunique() > 1:
+        return Finding(f"In {latest} the drivers were not all asked on the same surveys (touchpoints and channels), "
+                       "so they are not ranked against each other.")
+    return Finding(f"Highest in {latest}: {now['measure'].iloc[-1].lower()} at {now['mean'].iloc[-1]:.1f}; "
+                   f"lowest: {now['measure'].iloc[0].lower()} at {now['mean'].iloc[0]:.1f}.")
 
 
 def _standing_findings(standing: pd.DataFrame, latest: str, min_difference: float) -> Finding:
@@ -231,7 +343,7 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
     rows = select_service(a11, agency=agency, service=service)
     summary = _labelled(summarize_counts(rows, counts=COUNTS, by=["period", "driver"], min_n=min_n))
     latest = summary["period"].max()
-    changes = _changes(summary, latest, min_difference)
+    changes = _changes(rows, latest, min_n, min_difference)
     standing = _labelled(_standing(a11, rows, latest, min_n, min_difference))
     volume = _volume(rows)
     now = summary[(summary["period"] == latest)].dropna(subset=["mean"]).sort_values("mean")
@@ -242,29 +354,26 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
         found.append(Finding(
             f"In {latest}, {lead['measure'].lower()} with {service} was {estimate_text(lead)} on a 0-100 scale "
             f"({int(lead['n']):,} respondents)."))
-    if len(now) >= 2:
-        found.append(Finding(f"Highest in {latest}: {now['measure'].iloc[-1].lower()} at {now['mean'].iloc[-1]:.1f}; "
-                             f"lowest: {now['measure'].iloc[0].lower()} at {now['mean'].iloc[0]:.1f}."))
+    left_out = left_out_of(a11, agency=agency, service=service) if not keep_flagged else left_out_of(a11.iloc[0:0])
+    found.append(_ranking(now, rows, latest))
     found += _change_findings(changes, latest, min_difference)
+    found += _missing_comparisons(changes, latest, rows, left_out)
     found.append(_standing_findings(standing, latest, min_difference))
-    rate = volume.dropna(subset=["response_rate"])
-    if len(rate):
-        last = rate.iloc[-1]
-        found.append(Finding(f"In {last['period']}, {int(last['respondents']):,} of {int(last['offered_survey']):,} "
-                             f"customers offered the survey answered ({percent_text(last['response_rate'])}).",
-                             "a low response rate can bias scores if those who answer differ from those who do not"))
+    found.append(_rate_finding(volume, latest))
     caveat = suppression_caveat(summary, min_n)
     if caveat:
         found.append(Finding(caveat))
-    left_out = left_out_of(a11, agency=agency, service=service) if not keep_flagged else left_out_of(a11.iloc[0:0])
     found.append(left_out_caveat(left_out, scope="this service"))
+    quarters = sorted(set(a11["period"]) | set(left_out["period"]))
+    first = min(set(summary["period"]) | set(left_out["period"]))
+    shown = [q for q in quarters if first <= q <= latest]
     changes_view = pd.DataFrame() if changes.empty else _labelled(changes)
     return Scorecard(
         summary=summary, changes=changes, standing=standing, volume=volume,
         findings=findings_block([f for f in found if f is not None]),
         drivers_chart=plots.trend_lines_chart(summary, series="measure", period="period",
                                               title=f"A-11 drivers by quarter: {service}",
-                                              periods=left_out["period"].tolist()),
+                                              periods=shown),
         changes_table=table_block(_changes_view(changes_view), caption=f"Change in {latest}, by driver"),
         standing_chart=plots.estimate_chart(
             standing.assign(mean=standing["diff"], n=standing["n_a"]),
@@ -285,6 +394,7 @@ def _changes_view(changes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"Driver": [], "Compared with": [], "Change": []})
     return pd.DataFrame({
         "Driver": changes["measure"], "Compared with": changes["group_b"] + " (" + changes["comparison"] + ")",
+        "Respondents compared (now / then)": [f"{a:,} / {b:,}" for a, b in zip(changes["n_a"], changes["n_b"])],
         "Change": changes["diff"], "95% CI low": changes["ci_low"], "95% CI high": changes["ci_high"],
         "p (FDR adjusted)": changes["p_adjusted"].map(p_text), "Verdict": changes["verdict"].map(CHANGE_WORDS),
         "Note": changes["note"],
@@ -305,10 +415,15 @@ def _methods(min_n: int, min_difference: float) -> str:
         "the scale, a quarter copied forward, one survey under two service names) are left out and listed "
         "in the findings. Where several questions of one record measure the same driver, each respondent "
         "counts once: the record's distribution is the average of those questions' answer distributions, "
-        "capped at the record's stated respondents. The records of the service's touchpoints and channels "
-        "are then pooled in each quarter; means are put on 0-100 ((x - 1) / 4 x 100) with 95% intervals built "
-        "on the logit scale, so they stay inside 0-100. Changes and the comparison with all other federal "
-        "services are Welch differences of means; p-values are adjusted with the Benjamini-Hochberg false "
+        "capped at the record's stated respondents. The records of the service's surveys (touchpoints and "
+        "channels) are then pooled in each quarter; means are put on 0-100 ((x - 1) / 4 x 100) with 95% intervals built "
+        "on the logit scale, so they stay inside 0-100. A change is measured like for like: only surveys (the same "
+        "question at the same touchpoint and channel) that ran in both quarters count, the change is measured within "
+        "each survey, and the surveys' changes are averaged with fixed weights (their respondents in both quarters), "
+        "so neither surveys that come and go nor a shift of respondents between surveys reads as a change of "
+        "satisfaction; the findings say how many respondents that leaves out. Drivers are ranked "
+        "against each other only when all were asked on the same surveys. Changes and the comparison with all "
+        "other federal services are Welch differences of means; p-values are adjusted with the Benjamini-Hochberg false "
         f"discovery rate (5%) across drivers and comparisons, and a difference is called a rise or a fall "
         f"(above or below) only when it also reaches {points_text(min_difference)}; the chart shows unadjusted 95% intervals and marks the "
         f"differences that count. Cells with fewer than {min_n} respondents are suppressed. Periods are the "

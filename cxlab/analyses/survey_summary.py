@@ -51,7 +51,7 @@ def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N, min_dif
         raise ValueError(f"no rating item {measure!r} in {dataset}; allowed: {', '.join(items)}")
     scale = tuple(responses.attrs.get("scale", (1, 5)))
     data = responses.assign(entity=responses.get("entity", "all respondents"),
-                            period=responses.get("period", "all periods"))
+                            period=responses.get("period", "the survey"))
     weight = "weight" if "weight" in data else None
     by = ["entity", "period"]
     summary = summarize(data, value=measure, by=by, weight=weight, scale=scale, min_n=min_n)

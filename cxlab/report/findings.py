@@ -187,7 +187,7 @@ LEFT_OUT_WORDS = {
     "respondents_in_cell": "the number of respondents typed into a count cell",
     "mean_mismatch": "a stated mean that disagrees with the counts",
     "more_answers": "more answers than the record's respondents",
-    "two_points": "a yes/no question squeezed into the 1-5 scale",
+    "squeezed_scale": "a question with fewer answers (yes/no) squeezed into the 1-5 scale",
     "percentages": "percentages instead of counts",
     "copied_question": "answers copied from another question of the record",
     "repeated_quarter": "a quarter copied forward",
@@ -239,8 +239,19 @@ def _derived_caveat(points: pd.DataFrame) -> str | None:
     return f"derived from other published figures rather than stated in the source ({listed})"
 
 
+#: A run of years without a published point at least this long is named in a series' course.
+LONG_GAP = 5
+
+
 def _course(values: pd.Series, labels: pd.Series) -> str:
-    """First and last value, and the peak and trough between them where they lie beyond both."""
+    """First and last value; the peak and trough between them (or, for a series that went both ways,
+    the range of the points between); and the longest stretch without a point, where it is long.
+
+    Examples
+    --------
+    >>> _course(pd.Series([71.1, 75.8, 73.7, 78.0]), pd.Series(["1997", "2011-Q4", "2021-Q3", "2024-Q1"]))
+    '71.1 (1997) to 78.0 (2024-Q1); between them it ranged from 73.7 (2021-Q3) to 75.8 (2011-Q4); no point was published between 1997 and 2011-Q4'
+    """
     first, last = values.iloc[0], values.iloc[-1]
     text = f"{first:.1f} ({labels.iloc[0]}) to {last:.1f} ({labels.iloc[-1]})"
     high, low = values.max(), values.min()
@@ -249,7 +260,18 @@ def _course(values: pd.Series, labels: pd.Series) -> str:
         extremes.append(f"a high of {high:.1f} ({', '.join(labels[values == high])})")
     if low < min(first, last):
         extremes.append(f"a low of {low:.1f} ({', '.join(labels[values == low])})")
-    return text + (f", with {' and '.join(extremes)} in between" if extremes else "")
+    if extremes:
+        text += f", with {' and '.join(extremes)} in between"
+    elif len(values) >= 3 and values.diff().max() >= 1 and values.diff().min() <= -1:  # it went both ways
+        inner, named = values.iloc[1:-1], labels.iloc[1:-1]
+        low, high = inner.min(), inner.max()
+        text += (f"; between them it ranged from {low:.1f} ({', '.join(named[inner == low])}) to {high:.1f} "
+                 f"({', '.join(named[inner == high])})" if high > low else f"; between them it was {low:.1f}")
+    years = labels.str[:4].astype(int).reset_index(drop=True)
+    if len(years) >= 2 and years.diff().max() >= LONG_GAP:
+        at = int(years.diff().idxmax())
+        text += f"; no point was published between {labels.iloc[at - 1]} and {labels.iloc[at]}"
+    return text
 
 
 def series_course(points: pd.DataFrame, *, name: str, index: str) -> Finding:
@@ -268,14 +290,14 @@ def series_course(points: pd.DataFrame, *, name: str, index: str) -> Finding:
     >>> pts = pd.DataFrame({"period": ["2000", "2010", "2024"], "score": [68.6, 63.4, 69.7],
     ...                     "value_type": "stated", "note": ""})
     >>> series_course(pts, name="US federal government", index="ACSI").text
-    'The US federal government score on the ACSI went from 68.6 (2000) to 69.7 (2024), with a low of 63.4 (2010) in between; +1.1 points over 3 published points.'
+    'The US federal government score on the ACSI went from 68.6 (2000) to 69.7 (2024), with a low of 63.4 (2010) in between; no point was published between 2010 and 2024; +1.1 points over 3 published points.'
     """
     if points.empty:
         return Finding(f"The {name} has no published {index} score in the selected years.")
     values, labels = points["score"].reset_index(drop=True), points["period"].astype(str).reset_index(drop=True)
     delta = values.iloc[-1] - values.iloc[0]
     course = _course(values, labels)
-    joint = "; " if "in between" in course else ", "
+    joint = "; " if ("between" in course) else ", "
     count = len(points)
     text = (f"The {name} score on the {index} went from {course}{joint}{delta:+.1f} points over {count} published "
             f"point{'s' if count != 1 else ''}.")

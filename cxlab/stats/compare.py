@@ -28,6 +28,7 @@ __all__ = [
     "MIN_DIFFERENCE",
     "adjust_fdr",
     "judge_differences",
+    "within_strata",
     "gap_change",
     "gaps",
     "games_howell",
@@ -486,6 +487,74 @@ def adjust_fdr(
         rows = (family == member) & ~np.isnan(pvals)
         adjusted[rows] = stats.false_discovery_control(pvals[rows], method="bh")
     return data.assign(p_adjusted=adjusted, significant=adjusted <= alpha)
+
+
+def within_strata(
+    gap_table: pd.DataFrame,
+    *,
+    strata: str,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Combine gaps measured within strata into one gap per cell, each stratum weighted by its size.
+
+    When the make-up of a group changes between two periods (a service whose phone survey
+    shrank while its e-mail survey grew), the gap of the pooled means mixes the change within
+    each part with the change of the mix. This gives the change within the parts instead: the
+    strata's gaps averaged with fixed weights ``w = (n_a + n_b) / sum(n_a + n_b)``, with
+    ``se = sqrt(sum w^2 se^2)`` and Satterthwaite degrees of freedom. Strata without an
+    interval (a suppressed side, say) are left out and counted in ``strata_left_out``.
+
+    Parameters
+    ----------
+    gap_table : DataFrame
+        A table from :func:`gaps` whose keys include ``strata``.
+    strata : str
+        The key column that names the strata.
+    confidence : float
+        Level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        The other keys, then :data:`GAP_COLUMNS` (``n_a`` and ``n_b`` summed over the strata
+        used, ``mean_a`` and ``mean_b`` their weighted means, ``hedges_g`` NaN), and
+        ``strata_used`` and ``strata_left_out``.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"survey": ["phone", "email"], "group_a": "Q2", "group_b": "Q1",
+    ...                   "n_a": [7228, 10330], "n_b": [9527, 330], "mean_a": [87.5, 53.4], "mean_b": [90.5, 44.2],
+    ...                   "diff": [-3.0, 9.2], "se": [0.3, 1.5], "df": [1e4, 400.0], "has_interval": True,
+    ...                   "note": ""})
+    >>> within_strata(g, strata="survey")[["diff", "se", "strata_used"]].round(2)
+       diff    se  strata_used
+    0  1.74  0.61            2
+    """
+    keys = [c for c in gap_table.columns[: list(gap_table.columns).index("group_a")] if c != strata]
+    keys += ["group_a", "group_b"]
+    rows = []
+    for key, part in gap_table.groupby(keys, sort=False, dropna=False):
+        used = part[part["has_interval"].astype(bool)]
+        size = _num(used, "n_a") + _num(used, "n_b")
+        w = size / size.sum() if len(used) else size
+        var = np.square(w * _num(used, "se"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            df = var.sum() ** 2 / (np.square(var) / _num(used, "df")).sum()
+        diff = float((w * _num(used, "diff")).sum())
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+        row.update(n_a=int(_num(used, "n_a").sum()), n_b=int(_num(used, "n_b").sum()),
+                   mean_a=float((w * _num(used, "mean_a")).sum()), mean_b=float((w * _num(used, "mean_b")).sum()),
+                   diff=diff if len(used) else np.nan, hedges_g=np.nan, suppressed=False,
+                   strata_used=len(used), strata_left_out=len(part) - len(used),
+                   note="" if len(used) else "no stratum has an interval in both groups",
+                   _se=float(np.sqrt(var.sum())), _df=float(df))
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    interval = _t_interval(table["diff"].to_numpy(float), table.pop("_se").to_numpy(float),
+                           table.pop("_df").to_numpy(float), ok=table["strata_used"].to_numpy() > 0,
+                           confidence=confidence)
+    out = pd.concat([table, interval], axis=1)
+    return out[[k for k in keys if k not in ("group_a", "group_b")] + GAP_COLUMNS + ["strata_used", "strata_left_out"]]
 
 
 def judge_differences(
