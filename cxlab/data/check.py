@@ -59,30 +59,55 @@ def check(target: str, *, mapping: Path | None = None) -> CheckResult:
 
 
 def describe(table: pd.DataFrame) -> list[str]:
-    """Plain lines on what a loaded table holds: rows, items and scale, entities, periods, weights.
+    """Plain lines on what a loaded table holds: rows and the file's columns, items and scales,
+    entities, periods, weights, how respondents are identified, and codes without a label.
 
     Examples
     --------
     >>> folder = registry.data_dir() / "examples"
     >>> for line in describe(check(str(folder / "service_survey.csv"), mapping=folder / "service_survey.yml").table):
     ...     print(line)
-    720 rows, 9 columns
+    720 rows; the file has 9 columns
     4 items on 0-10: satisfaction, ease, trust, recommend
     3 entities: North office, Online service, South office
     4 periods: FY2021-Q1, FY2021-Q2, FY2021-Q3, FY2021-Q4
     weights from 0.505 to 1.897
+    >>> print(describe(check("sandiego_2015").table)[0])
+    2477 rows; the file has 119 columns
     """
-    lines = [f"{len(table)} rows, {table.shape[1]} columns"]
+    columns = table.attrs.get("file_columns", table.shape[1])
+    lines = [f"{len(table)} rows; the file has {_count(columns, 'column')}"]
     if "items" in table.attrs:
-        low, high = table.attrs["scale"]
-        lines.append(f"{len(table.attrs['items'])} items on {low:g}-{high:g}: {_some(table.attrs['items'])}")
-    for column, word in (("entity", "entities"), ("period", "periods")):
+        scales = table.attrs.get("scales") or dict.fromkeys(table.attrs["items"], table.attrs["scale"])
+        on: dict[tuple[float, float], list[str]] = {}
+        for item, scale in scales.items():
+            on.setdefault(tuple(scale), []).append(item)
+        lines += [f"{_count(len(items), 'item')} on {low:g}-{high:g}: {_some(items)}" for (low, high), items in on.items()]
+    for column, word in (("entity", "entity"), ("period", "period")):
         if column in table:
             values = sorted(table[column].dropna().unique())
-            lines.append(f"{len(values)} {word}: {_some(values)}")
+            lines.append(f"{_count(len(values), word)}: {_some(values)}")
     if "weight" in table:
         lines.append(f"weights from {table['weight'].min():g} to {table['weight'].max():g}")
+    if "respondent_id" in table and "items" in table.attrs and not table.attrs.get("respondent_id"):
+        lines.append("no respondent id column: each respondent is identified by the row number in the file")
+    for column, codes in (table.attrs.get("unlabelled") or {}).items():
+        found = ", ".join(f"{code} ({_count(rows, 'row')})" for code, rows in list(codes.items())[:8])
+        lines.append(f"{column}: {_count(len(codes), 'code')} without a label, kept as "
+                     f"{'it is' if len(codes) == 1 else 'they are'}: {found}{', ...' if len(codes) > 8 else ''}")
     return lines
+
+
+def _count(number: int, word: str) -> str:
+    """A count with its word, in the plural unless it is 1 (entity -> entities).
+
+    Examples
+    --------
+    >>> _count(1, "period"), _count(3, "entity"), _count(0, "row")
+    ('1 period', '3 entities', '0 rows')
+    """
+    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{number:,} {word if number == 1 else plural}"
 
 
 def describe_left_out(left_out: pd.DataFrame) -> list[str]:
@@ -92,7 +117,7 @@ def describe_left_out(left_out: pd.DataFrame) -> list[str]:
     --------
     >>> lines = describe_left_out(check("a11_hisp").left_out)
     >>> print(lines[0])  # doctest: +ELLIPSIS
-    209 rows screened out (left out of every estimate; cxlab.load(NAME, keep_flagged=True) keeps them):
+    245 rows screened out (left out of every estimate; cxlab.load(NAME, keep_flagged=True) keeps them):
     >>> print(lines[-1])
     368 question slots not used: 291 measure none of the drivers, 70 have no answers, 7 have answers but no text
     """

@@ -26,9 +26,9 @@ _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "sc
 LAYOUTS: dict[str, dict[str, set[str]]] = {
     "scores": {"required": {"scale"}, "optional": set()},
     "answer_counts": {"required": {"scale", "questions"}, "optional": {"period", "driver_table", "driver_table_sha256"}},
-    "respondents": {"required": {"scale", "items"}, "optional": {"groups", "period", "dictionary",
-                                                                 "dictionary_sha256", "labels"}},
-    "answers": {"required": {"scale"}, "optional": {"items", "period", "labels"}},
+    "respondents": {"required": {"scale", "items"}, "optional": {"groups", "period", "dictionary", "dictionary_sha256",
+                                                                 "labels", "value_labels", "scales", "stated_importance"}},
+    "answers": {"required": {"scale"}, "optional": {"items", "period", "labels", "value_labels"}},
     "counts": {"required": {"scale", "counts"}, "optional": {"period"}},
     "comments": {"required": set(), "optional": {"period", "categories", "outcomes"}},
     "a11_respondents": {"required": {"scale", "details", "details_columns"}, "optional": {"details_sha256", "period"}},
@@ -38,7 +38,7 @@ TIDY_KEYS = {
     "scores": ["index", "series", "entity", "period", "score", "scale_max", "value_type", "note", "source"],
     "answer_counts": ["record_id", "agency", "agency_abbr", "provider", "service", "channel", "touchpoint",
                       "fiscal_year", "quarter", "customers", "offered_survey", "respondents"],
-    "respondents": ["respondent_id"],
+    "respondents": [],  # no respondent_id: the row number in the file identifies a respondent
     "answers": ["respondent_id", "item", "value"],
     "counts": [],
     "comments": ["comment_id", "text"],
@@ -71,9 +71,27 @@ def _mapping_of(check: Callable[[object], bool]) -> Callable[[object], bool]:
     return lambda value: isinstance(value, Mapping) and all(check(v) for v in value.values())
 
 
+def _band(value: object) -> bool:
+    """``[low, high]`` (``high`` may be null: no upper end), a band of a numeric group."""
+    return (isinstance(value, list) and len(value) == 2 and _number(value[0])
+            and (value[1] is None or (_number(value[1]) and value[1] > value[0])))
+
+
 def _group(value: object) -> bool:
     return (isinstance(value, Mapping) and isinstance(value.get("column"), str)
-            and isinstance(value.get("missing_codes", []), list))
+            and isinstance(value.get("missing_codes", []), list)
+            and _mapping_of(_band)(value.get("bands", {})) and not set(value) - {"column", "missing_codes", "bands"})
+
+
+def _item_scale(value: object) -> bool:
+    return (isinstance(value, Mapping) and _number(value.get("min")) and _number(value.get("max"))
+            and isinstance(value.get("whole", True), bool) and isinstance(value.get("missing_codes", []), list)
+            and not set(value) - {"min", "max", "whole", "missing_codes"})
+
+
+def _stated(value: object) -> bool:
+    return (isinstance(value, Mapping) and set(value) == {"groups", "item"} and _texts(value["groups"])
+            and isinstance(value["item"], str) and "{code}" in value["item"])
 
 
 #: The type every key (and key inside a key) must have, and the words for it.
@@ -91,8 +109,16 @@ _SHAPES: dict[str, tuple[Callable[[object], bool], str]] = {
     "period": (lambda v: isinstance(v, Mapping) and _texts(v.get("format", "")) and _text(v.get("label", ""))
                and _text(v.get("unit", "")) and isinstance(v.get("fiscal_year_start", 1), int),
                "a period spec: format (text or a list), label, unit (text), fiscal_year_start (a month 1-12)"),
-    "groups": (_mapping_of(_group), "a mapping of group name to {column: NAME, missing_codes: [CODES]}"),
-    "labels": (_mapping_of(_text), "a mapping of item to its wording"),
+    "groups": (_mapping_of(_group), "a mapping of group name to {column: NAME, missing_codes: [CODES]} (and "
+                                    "bands: {LABEL: [LOW, HIGH], ...} for a number such as an age; HIGH may be null)"),
+    "labels": (_mapping_of(_text), "a mapping of item (or group, or entity) to its wording"),
+    "value_labels": (_mapping_of(lambda codes: isinstance(codes, Mapping) and bool(codes)
+                                 and all(_text(v) or _number(v) for v in codes.values())),
+                     "a mapping of column to {code: label} (the column's name in the file, or its tidy name)"),
+    "scales": (_mapping_of(_item_scale), "a mapping of item to its own scale: {min: NUMBER, max: NUMBER} (and "
+                                         "whole: true or false, missing_codes: [CODES])"),
+    "stated_importance": (_stated, "{groups: [GROUP, ...], item: 'NAME{code}'}: the groups whose codes name the "
+                                   "items respondents called most important"),
     "items": (_texts, "a list of column names or one regular expression"),
     "questions": (lambda v: isinstance(v, Mapping), "a mapping describing the question slots"),
 }
@@ -184,9 +210,17 @@ def _check_scale(entry: Mapping[str, Any], problem: _Report) -> list[Problem]:
         return [] if spec is None else [problem("scale", spec, "{min: NUMBER, max: NUMBER}")]
     if not scale.high > scale.low:
         return [problem("scale", spec, "a scale whose max is above its min")]
-    return [problem("missing_codes", code, f"missing codes outside the scale {scale.low:g}-{scale.high:g}: a code "
-                    "that is also a valid score would turn real answers into missing ones")
-            for code in scale.codes_inside()]
+    problems = [problem("missing_codes", code, f"missing codes outside the scale {scale.low:g}-{scale.high:g}: a "
+                        "code that is also a valid score would turn real answers into missing ones")
+                for code in scale.codes_inside()]
+    for item in entry.get("scales") or {}:
+        own = Scale.from_entry(entry, item)
+        if not own.high > own.low:
+            problems.append(problem(f"scales.{item}", entry["scales"][item], "a scale whose max is above its min"))
+        problems += [problem(f"scales.{item}", code, f"missing codes outside the item's scale {own.low:g}-{own.high:g}"
+                             " (a code that is also a valid score would turn real answers into missing ones): give "
+                             "the item its own missing_codes, [] if it has none") for code in own.codes_inside()]
+    return problems
 
 
 def _check_read(read: object, problem: _Report) -> list[Problem]:

@@ -35,8 +35,9 @@ import pandera.pandas as pa
 from cxlab.data import registry
 from cxlab.data.a11_drivers import DRIVERS, normalise_text, reviewed_drivers
 from cxlab.data.entries import A11_DRIVERS, A11_FLAGS, DETAIL_KEYS, check_entry, mapped_columns
+from cxlab.data.labels import in_bands, label_problems, label_table
 from cxlab.data.people import count_people
-from cxlab.data.periods import parse_periods, period_formats, read_periods
+from cxlab.data.periods import parse_periods, period_formats, period_unit, read_periods
 from cxlab.data.readers import numbers, read_chunks, read_table, whole_numbers
 from cxlab.data.registry import Source
 from cxlab.data.scales import Scale
@@ -271,7 +272,9 @@ def _load_scores(source: Source) -> pd.DataFrame:
         )
     tidy["score_100"] = tidy["score"] / tidy["scale_max"] * 100
     tidy = pd.concat([tidy, parse_periods(tidy["period"])], axis=1)
-    return SCORES.validate(tidy[list(SCORES.columns)])
+    table = SCORES.validate(tidy[list(SCORES.columns)])
+    table.attrs["file_columns"] = raw.attrs["file_columns"]
+    return table
 
 
 def _load_answer_counts(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
@@ -284,7 +287,8 @@ def _load_answer_counts(source: Source, *, keep_flagged: bool = False) -> pd.Dat
     people["flag"] = kept.groupby(["record_id", "driver"], sort=False)["reason"].agg(
         lambda reasons: "; ".join(r for r in reasons if r)).to_numpy() if keep_flagged else ""
     tidy = ANSWER_COUNTS.validate(people[list(ANSWER_COUNTS.columns)])
-    tidy.attrs["flagged"] = _left_out(questions[questions["check"].isin(list(CHECKS))]).to_dict("records")
+    tidy.attrs.update(flagged=_left_out(questions[questions["check"].isin(list(CHECKS))]).to_dict("records"),
+                      file_columns=questions.attrs["file_columns"])
     return tidy
 
 
@@ -349,6 +353,7 @@ def _answer_count_table(source: Source) -> pd.DataFrame:
     usable = long["check"].eq("")
     flags = screen(long[usable], counts=counts, points=list(points))
     long.loc[usable, ["check", "reason"]] = flags[["check", "reason"]].to_numpy()
+    long.attrs["file_columns"] = raw.attrs["file_columns"]
     return long
 
 
@@ -390,8 +395,18 @@ def _cell_checks(entry: dict[str, Any]) -> dict[str, list]:
     }
     checks.update({cols[key]: make() for key, make in meaning.items() if key in cols})
     for spec in (entry.get("groups") or {}).values():
-        checks[spec["column"]] = [number("a number code", whole=True, optional=True)]
+        checks[spec["column"]] = [_in_a_band(spec) if "bands" in spec else number("a number code", whole=True,
+                                                                                   optional=True)]
     return checks
+
+
+def _in_a_band(spec: dict[str, Any]) -> pa.Check:
+    """A check that a cell of a banded group is empty, one of its missing codes or a number in one of its bands."""
+    codes = {str(c) for c in spec.get("missing_codes", [])} | {""}
+    bands = "; ".join(f"{label}: {low:g} to {'any higher' if high is None else f'under {high:g}'}"
+                      for label, (low, high) in spec["bands"].items())
+    return pa.Check(lambda s: s.str.strip().isin(codes) | in_bands(numbers(s), spec["bands"]).notna(),
+                    error=f"a number in one of the group's bands ({bands}) or a missing code")
 
 
 def _cell_columns(raw: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
@@ -414,7 +429,8 @@ def _cell_columns(raw: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
     for key, spec in (entry.get("groups") or {}).items():
         codes = {str(c) for c in spec.get("missing_codes", [])}
         column = raw[spec["column"]]
-        out[key] = numbers(column.where(~column.isin(codes), "")).astype("Int64")
+        out[key] = numbers(column.where(~column.str.strip().isin(codes), "")).astype(
+            "Float64" if "bands" in spec else "Int64")
     return pd.DataFrame(out, index=raw.index)
 
 
@@ -434,34 +450,36 @@ def _file_column(entry: dict[str, Any], key: str) -> str:
 
 
 def _load_respondents(source: Source) -> pd.DataFrame:
-    """One row per respondent, items in columns; read in chunks so a large file stays small."""
+    """One row per respondent, items in columns; read in chunks so a large file stays small.
+
+    Without ``columns.respondent_id`` the row number in the file (as in a spreadsheet) is the id.
+    """
     entry, shown = source.entry, source.shown()
-    cols, scale = entry["columns"], Scale.from_entry(entry)
-    id_column = cols["respondent_id"]
+    id_column = entry["columns"].get("respondent_id")
     parts, ids, problems = [], [], []
     listed = entry["items"] if isinstance(entry["items"], list) else []
     for raw in read_chunks(source.path(), shown, find=mapped_columns(entry) + listed, options=entry.get("read")):
         items = _items(entry, raw.columns)
-        checks = {**_cell_checks(entry), **{item: [rating(scale)] for item in items}}
+        scales = {item: Scale.from_entry(entry, item) for item in items}
+        checks = {**_cell_checks(entry), **{item: [rating(scales[item])] for item in items}}
         problems += raw_problems(raw, raw_schema(checks), shown)
-        if id_column in raw:
-            ids.append(raw[id_column])
+        ids.append(raw[id_column] if id_column else pd.Series(raw.index + 2, index=raw.index).astype(str))
         if len(problems) >= MAX_PROBLEMS:
             problems.append(Problem(shown, None, None, None, f"checking stopped after {MAX_PROBLEMS} problems"))
             break
         if not problems:
-            values = pd.DataFrame({item: scale.read(raw[item])[0] for item in items}).astype(scale.dtype)
+            values = pd.DataFrame({item: scales[item].read(raw[item])[0].astype(scales[item].dtype) for item in items})
             parts.append(pd.concat([values, _cell_columns(raw, entry)], axis=1))
     if not items:
         problems.append(Problem(shown, raw.attrs["header_row"], None, None,
                                 f"rating item columns matching {entry['items']!r}"))
     ids = pd.concat(ids) if ids else pd.Series(dtype=str)
-    repeated = ids[ids.duplicated(keep="first")]
-    problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
-                 for i, v in repeated.items()] + _same_number(ids, shown, id_column)
+    if id_column:
+        problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
+                     for i, v in ids[ids.duplicated(keep="first")].items()] + _same_number(ids, shown, id_column)
     if problems:
         raise DataError(problems)
-    return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs["header_row"])
+    return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs)
 
 
 def _load_answers(source: Source) -> pd.DataFrame:
@@ -491,25 +509,51 @@ def _load_answers(source: Source) -> pd.DataFrame:
     wide = long.pivot(index="respondent_id", columns="item", values="value").reindex(index=respondents, columns=items)
     described_rows = long.drop_duplicates("respondent_id").set_index("respondent_id")[described]
     table = pd.concat([wide.astype(scale.dtype), described_rows], axis=1)
-    return _respondent_table(source, respondents, table, items, raw.attrs["header_row"])
+    return _respondent_table(source, respondents, table, items, raw.attrs)
 
 
 def _respondent_table(source: Source, ids: pd.Series, table: pd.DataFrame, items: list[str],
-                      header_row: int) -> pd.DataFrame:
-    """Put the typed ids first, refuse items without any answer, attach items, labels and scale."""
-    unanswered = [item for item in items if table[item].isna().all()]
-    if unanswered:
-        raise DataError([Problem(source.shown(), header_row, item, None,
-                                 "at least one answer: every cell is empty or a missing code (leave the item "
-                                 "out of items in datasets.yml if it was not asked)") for item in unanswered])
+                      read: dict[str, Any]) -> pd.DataFrame:
+    """Put the typed ids first, refuse items without any answer, apply labels and bands, attach what describes it.
+
+    ``read`` is the ``attrs`` of the file as read (its header row and number of columns).
+    ``attrs``: ``items``, ``labels`` (the wording of each item, and what the entity and each group
+    are called: the entry's ``labels``, else the name), ``scale`` (the data set's), ``scales`` (each
+    item's), ``missing`` (code: meaning), ``groups``, ``respondent_id`` (the file's id column, or
+    None when the row number identifies a respondent), ``period_unit`` (``year``, ``quarter``,
+    ``month`` or None), ``file_columns``, ``stated_importance``, and ``value_labels`` and
+    ``unlabelled`` (:func:`cxlab.data.labels.label_table`).
+    """
+    entry, shown = source.entry, source.shown()
+    problems = [Problem(shown, read["header_row"], item, None,
+                        "at least one answer: every cell is empty or a missing code (leave the item out of items in "
+                        "datasets.yml if it was not asked)") for item in items if table[item].isna().all()]
+    where = f"{entry.get('name', '?')}."
+    problems += [Problem(source.registry_file, None, f"{where}scales.{item}", None, f"an item of the data set ("
+                         f"{', '.join(items)})") for item in entry.get("scales") or {} if item not in items]
+    stated = entry.get("stated_importance") or {"groups": []}
+    problems += [Problem(source.registry_file, None, f"{where}stated_importance.groups", group,
+                         f"a group of the data set ({', '.join(entry.get('groups') or {}) or 'none'})")
+                 for group in stated["groups"] if group not in (entry.get("groups") or {})]
+    problems += label_problems(entry, items, source.registry_file)
+    if problems:
+        raise DataError(problems)
     numbered = whole_numbers(ids)
     table.index = pd.RangeIndex(len(table))
     table.insert(0, "respondent_id", (ids.astype(str) if numbered is None else numbered).to_numpy())
-    labels = source.entry.get("labels") or {}
-    if "dictionary" in source.entry:
-        labels = _dictionary(source).set_index("item")["text"]
-    scale = Scale.from_entry(source.entry)
-    table.attrs.update(items=items, labels={i: labels.get(i, i) for i in items}, scale=(scale.low, scale.high))
+    wording = dict(entry.get("labels") or {})
+    if "dictionary" in entry:
+        wording = {**_dictionary(source).set_index("item")["text"].to_dict(), **wording}
+    named = [*items, *(["entity"] if "entity" in table else []), *(entry.get("groups") or {})]
+    table = label_table(table, entry, items)
+    missing = entry.get("missing_codes") or {}
+    table.attrs.update(
+        items=items, labels={n: wording.get(n, n.replace("_", " ")) for n in named}, scale=Scale.from_entry(entry).bounds,
+        scales={i: Scale.from_entry(entry, i).bounds for i in items},
+        missing={str(c): str(missing[c]) if isinstance(missing, dict) else "" for c in missing},
+        groups=list(entry.get("groups") or {}), respondent_id=entry["columns"].get("respondent_id"),
+        period_unit=period_unit(entry["period"]) if "period" in entry["columns"] else None,
+        file_columns=read["file_columns"], stated_importance=entry.get("stated_importance"))
     return table
 
 
@@ -532,7 +576,7 @@ def _load_counts(source: Source) -> pd.DataFrame:
         if len(wrong):
             raise DataError([Problem(shown, int(i) + 2, cols["total"], raw.at[i, cols["total"]],
                                      f"the sum of the row's answer counts ({table.at[i, 'n']})") for i in wrong])
-    table.attrs["scale"] = (scale.low, scale.high)
+    table.attrs.update(scale=(scale.low, scale.high), file_columns=raw.attrs["file_columns"])
     return table.reset_index(drop=True)
 
 
@@ -601,7 +645,8 @@ def _load_comments(source: Source) -> pd.DataFrame:
     others = [key for key in cols if key not in {"comment_id", "text", "date"}]
     parts.append(pd.DataFrame({key: raw[cols[key]].str.strip() for key in others}, index=raw.index))
     table = _scrubbed(pd.concat(parts, axis=1))
-    table.attrs.update(categories=list(entry.get("categories", [])), outcomes=list(entry.get("outcomes", [])))
+    table.attrs.update(categories=list(entry.get("categories", [])), outcomes=list(entry.get("outcomes", [])),
+                       file_columns=raw.attrs["file_columns"])
     return table
 
 
@@ -674,7 +719,7 @@ def _load_a11_respondents(source: Source) -> pd.DataFrame:
         flags, _text_columns(raw, cols["text"]),
     ], axis=1)
     table = _scrubbed(table)
-    table.attrs.update(scale=(scale.low, scale.high), drivers=list(A11_DRIVERS))
+    table.attrs.update(scale=(scale.low, scale.high), drivers=list(A11_DRIVERS), file_columns=raw.attrs["file_columns"])
     return table
 
 

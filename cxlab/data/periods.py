@@ -30,6 +30,7 @@ __all__ = [
     "is_period",
     "align_by_year",
     "period_formats",
+    "period_unit",
     "describe_period_format",
     "read_periods",
 ]
@@ -213,6 +214,22 @@ def period_formats(spec: Mapping[str, Any]) -> list[str]:
     """
     formats = spec.get("format")
     return [formats] if isinstance(formats, str) else list(formats or [])
+
+
+def period_unit(spec: Mapping[str, Any]) -> str:
+    """What one period of a ``period`` spec is: ``year``, ``quarter`` or ``month`` (by its first format).
+
+    Examples
+    --------
+    >>> period_unit({"format": "FY{yy} Q{q}"}), period_unit({"format": "{yyyy}"})
+    ('quarter', 'year')
+    >>> period_unit({"format": "%Y-%m-%d", "unit": "month"}), period_unit({"format": "%d/%m/%Y"})
+    ('month', 'quarter')
+    """
+    fmt = (period_formats(spec) or [""])[0]
+    if "%" in fmt:
+        return str(spec.get("unit", "quarter"))
+    return "quarter" if "{q}" in fmt else "month" if "{m" in fmt else "year"
 
 
 def describe_period_format(spec: Mapping[str, Any]) -> str:

@@ -3,7 +3,8 @@
 Every cell comes back as text (an empty cell as ``''``), so a validator sees each value as it
 stands in the file. The frame's index is the spreadsheet row minus 2 (the record below a header
 in row 1 has index 0) and ``frame.attrs["header_row"]`` is the row of the header, so a problem
-can always name the row a person would look at.
+can always name the row a person would look at; ``frame.attrs["file_columns"]`` is how many
+columns the file has.
 
 Tolerant by design, and documented in ``data/README.md``:
 
@@ -375,7 +376,7 @@ def _with_header(grid: pd.DataFrame, shown: str, find: Sequence[str], first_row:
     table = table[(table != "").any(axis=1)]
     if table.empty:
         raise DataError([Problem(shown, header_row + 1, None, None, "at least one record below the header")])
-    table.attrs["header_row"] = header_row
+    table.attrs.update(header_row=header_row, file_columns=len(names))
     table.attrs["formulas"] = {(row + first_row - 2, names[column]): formula
                                for (row, column), formula in grid.attrs.get("formulas", {}).items() if row > header}
     return table
@@ -448,7 +449,7 @@ def _parquet_chunks(path: Path, shown: str, rows: int, find: Sequence[str] = ())
                     raise DataError([Problem(shown, 1, name, f"a column of type {values.type}",
                                              "a column of text, numbers or dates")]) from None
         table = pd.DataFrame(columns).set_axis(pd.RangeIndex(start, start + batch.num_rows))
-        table.attrs["header_row"] = 1
+        table.attrs.update(header_row=1, file_columns=len(names))
         start += batch.num_rows
         yield table
 

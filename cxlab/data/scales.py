@@ -4,6 +4,11 @@ A registry entry gives ``scale: {min: 0, max: 10}`` (``whole: false`` also allow
 example on a 0-100 index) and ``missing_codes`` (a list, or a mapping of code to meaning such as
 ``{98: refused, 99: "don't know"}``). A missing code is never a score: a code that lies inside
 the scale would turn real answers into missing ones and is refused.
+
+``scales: {ITEM: {min: M, max: N}}`` gives an item a scale of its own (a 0/1 item, or a 0-100
+item beside 1-10 ratings); it may also say ``whole`` and ``missing_codes`` (by default the data
+set's codes, which must then lie outside the item's scale too: a 0-100 item where 98 is a real
+score says ``missing_codes: []``).
 """
 
 from __future__ import annotations
@@ -39,12 +44,28 @@ class Scale:
     whole: bool = True
 
     @classmethod
-    def from_entry(cls, entry: Mapping[str, Any]) -> Scale:
-        """The scale of a registry entry (``scale`` and ``missing_codes``)."""
-        spec = entry["scale"]
-        return cls(float(spec["min"]), float(spec["max"]),
-                   tuple(sorted(str(c) for c in entry.get("missing_codes") or ())),
+    def from_entry(cls, entry: Mapping[str, Any], item: str | None = None) -> Scale:
+        """The scale of a registry entry (``scale`` and ``missing_codes``), or of one of its items.
+
+        An item named under ``scales`` has the scale given there, with the entry's missing
+        codes unless it gives its own.
+
+        Examples
+        --------
+        >>> entry = {"scale": {"min": 1, "max": 10}, "missing_codes": [98, 99],
+        ...          "scales": {"share": {"min": 0, "max": 100, "missing_codes": []}}}
+        >>> Scale.from_entry(entry, "q1").expected, Scale.from_entry(entry, "share").expected
+        ('a rating 1-10 or a missing code (98, 99)', 'a rating 0-100')
+        """
+        spec = (entry.get("scales") or {}).get(item) or entry["scale"]
+        codes = spec.get("missing_codes", entry.get("missing_codes")) or ()
+        return cls(float(spec["min"]), float(spec["max"]), tuple(sorted(str(c) for c in codes)),
                    bool(spec.get("whole", True)))
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The lowest and highest points, as :func:`cxlab.summarize` takes them."""
+        return (self.low, self.high)
 
     @property
     def dtype(self) -> str:

@@ -103,7 +103,10 @@ def gaps(
     versus : str
         Key column whose levels are compared (entity, district, sector, period ...).
     reference : optional
-        The level every other level is compared with; all pairs when omitted.
+        The level every other level is compared with; all pairs when omitted. It is read as a
+        value of ``versus``'s own type (``5001`` and ``"5001"`` name the same level); a reference
+        that is no level at all, or cannot be one, is an error that lists the levels. A cell
+        without the reference gets a row whose note says so.
     confidence : float
         Level of the interval.
 
@@ -125,7 +128,21 @@ def gaps(
     >>> g[["group_a", "group_b", "diff", "ci_low", "ci_high", "p_value", "hedges_g"]].round(3)
       group_a group_b    diff  ci_low  ci_high  p_value  hedges_g
     0     web   phone  35.417  17.365   53.469    0.001     1.608
+
+    A reference of another type is read as the column's own:
+
+    >>> codes = summarize(df.assign(channel=df["channel"].map({"web": 5001, "phone": 5002})), value="q",
+    ...                   by=["channel"])
+    >>> gaps(codes, versus="channel", reference="5002")[["group_a", "group_b", "diff"]].round(3)
+       group_a  group_b    diff
+    0     5001     5002  35.417
+    >>> gaps(codes, versus="channel", reference=5003)
+    Traceback (most recent call last):
+    ...
+    ValueError: reference 5003 is not a level of 'channel'; its levels: 5001, 5002
     """
+    if reference is not None:
+        reference = _level(summary[versus], reference, name=versus)
     keys = [c for c in _keys(summary) if c != versus]
     a, b = _pairs(summary, keys=keys, versus=versus, reference=reference)
     va, vb = (np.square(_num(s, "se")) for s in (a, b))
@@ -602,6 +619,35 @@ def judge_differences(
         [np.isnan(_num(data, "p_value")), ~significant, ~large, d > 0],
         ["untested", "unclear", "small", "higher"], default="lower").astype(object)
     return data.assign(meaningful=significant & large, verdict=verdict)
+
+
+def _level(column: pd.Series, value: object, *, name: str) -> object:
+    """``value`` as a level of ``column``, read as the column's own type; ValueError listing the levels if it is none.
+
+    Examples
+    --------
+    >>> _level(pd.Series(["5001", "5002"]), 5001, name="entity"), _level(pd.Series([1.0, 2.0]), "2", name="g")
+    ('5001', 2.0)
+    >>> _level(pd.Series([1, 2]), "north", name="g")
+    Traceback (most recent call last):
+    ...
+    ValueError: reference 'north' is not a level of 'g' and cannot be one: 'g' holds numbers; its levels: 1, 2
+    """
+    levels = pd.unique(column.dropna())
+    if len(levels) == 0 or value in set(levels):
+        return value
+    listed = ", ".join(map(str, sorted(levels, key=str)[:20])) + (", ..." if len(levels) > 20 else "")
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+        if pd.isna(number):
+            raise ValueError(f"reference {value!r} is not a level of {name!r} and cannot be one: {name!r} holds numbers;"
+                             f" its levels: {listed}")
+        found = [level for level in levels if level == number]
+    else:
+        found = [level for level in levels if level == str(value)]
+    if not found:
+        raise ValueError(f"reference {value!r} is not a level of {name!r}; its levels: {listed}")
+    return found[0].item() if hasattr(found[0], "item") else found[0]
 
 
 def _keys(table: pd.DataFrame) -> list[str]:

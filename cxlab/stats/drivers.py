@@ -21,7 +21,7 @@ import pingouin as pg
 from scipy import stats
 
 from cxlab.stats.compare import _groups, _quiet_pingouin
-from cxlab.stats.summary import MIN_N, rescale
+from cxlab.stats.summary import MIN_N, ScaleSpec, item_scale, rescale
 
 __all__ = ["cronbach_alpha", "importance", "quadrant"]
 
@@ -94,7 +94,7 @@ def importance(
     outcome: str,
     items: Sequence[str],
     method: str = "relative_weights",
-    scale: tuple[float, float] = (1, 5),
+    scale: ScaleSpec | None = None,
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
@@ -113,8 +113,9 @@ def importance(
     method : {"relative_weights", "shapley"}
         How R-squared is shared among the items: Johnson's relative weights, or the Shapley
         (LMG) decomposition from pingouin (up to 12 items).
-    scale : tuple of float
-        Scale of the items, for ``performance`` (the item mean on 0-100).
+    scale : tuple of float, or a mapping of item to tuple, optional
+        Scale of the items, for ``performance`` (the item mean on 0-100); by default each item's
+        own (:func:`cxlab.stats.summary.item_scale`: the table's, as :func:`cxlab.load` sets it).
     n_boot : int
         Bootstrap resamples of respondents.
     confidence : float
@@ -170,7 +171,7 @@ def importance(
     k = len(used)
     low, high = boot.confidence_interval
     estimates = pd.DataFrame({
-        "item": used, "performance": rescale(complete[used].mean().to_numpy(), scale=scale),
+        "item": used, "performance": [rescale(complete[i].mean(), scale=item_scale(data, i, scale)) for i in used],
         "spearman": point[:k], "spearman_ci_low": low[:k], "spearman_ci_high": high[:k],
         "importance": point[k:2 * k], "importance_ci_low": low[k:2 * k],
         "importance_ci_high": high[k:2 * k], "r2": point[-1]})

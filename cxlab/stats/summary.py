@@ -55,7 +55,8 @@ unweighted item stored as integers is tallied into answer counts per cell and su
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -63,9 +64,12 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 __all__ = [
+    "DEFAULT_SCALE",
     "MIN_N",
     "SUMMARY_COLUMNS",
+    "ScaleSpec",
     "bounded_interval",
+    "item_scale",
     "nps",
     "rescale",
     "summarize",
@@ -76,6 +80,12 @@ __all__ = [
 
 MIN_N = 10
 """Cells with fewer answers than this are suppressed (privacy) unless ``min_n`` says otherwise."""
+
+DEFAULT_SCALE = (1.0, 5.0)
+"""The scale assumed for a table that carries none and a call that names none."""
+
+ScaleSpec = tuple[float, float] | Mapping[str, tuple[float, float]]
+"""A scale argument: one ``(low, high)`` pair, or a mapping of item to pair."""
 
 SUMMARY_COLUMNS = [
     "measure",
@@ -175,7 +185,7 @@ def summarize(
     value: str | Sequence[str],
     by: Sequence[str] = (),
     weight: str | None = None,
-    scale: tuple[float, float] = (1, 5),
+    scale: ScaleSpec | None = None,
     min_n: int = MIN_N,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
@@ -193,8 +203,9 @@ def summarize(
         with ``n = 0`` and a note.
     weight : str, optional
         Column of survey weights (positive). See the module notes for the standard error.
-    scale : tuple of float
-        Lowest and highest points of the item's scale.
+    scale : tuple of float, or a mapping of item to tuple, optional
+        Lowest and highest points of the item's scale. By default the table's own
+        (:func:`item_scale`): a table from :func:`cxlab.load` knows each item's scale.
     min_n : int
         Cells with fewer valid answers are suppressed.
     confidence : float
@@ -216,16 +227,65 @@ def summarize(
     1        b   2            NaN   NaN     NaN      NaN
     >>> print(s.loc[1, "note"])
     suppressed: n = 2, fewer than min_n = 10
+
+    A table that carries its scales (``attrs["scales"]``, as :func:`cxlab.load` sets them) puts
+    each item on 0-100 by its own scale:
+
+    >>> mixed = pd.DataFrame({"yes": [0, 1, 1, 1] * 3, "score": [0, 7, 10, 9] * 3})
+    >>> mixed.attrs["scales"] = {"yes": (0, 1), "score": (0, 10)}
+    >>> summarize(mixed, value=["yes", "score"])[["measure", "scale_max", "mean"]]
+      measure  scale_max  mean
+    0     yes        1.0  75.0
+    1   score       10.0  65.0
     """
     values = [value] if isinstance(value, str) else list(value)
     index = _cell_index(data, list(by))
     tables = []
     for item in values:
-        cells = _item_cells(data, item, index=index, weight=weight, scale=scale)
+        own = _resolved_scale(data, item, scale)
+        cells = _item_cells(data, item, index=index, weight=weight, scale=own)
         basis = "respondents" if weight is None else "weighted respondents"
-        tables.append(_mean_table(cells, measure=item, scale=scale, basis=basis, min_n=min_n,
+        tables.append(_mean_table(cells, measure=item, scale=own.bounds, basis=basis, min_n=min_n,
                                   confidence=confidence))
     return pd.concat(tables, ignore_index=True)
+
+
+def item_scale(data: pd.DataFrame, item: str, scale: ScaleSpec | None = None) -> tuple[float, float]:
+    """The scale of ``item``: ``scale`` if given, else the table's own, else 1-5.
+
+    ``scale`` is one ``(low, high)`` pair or a mapping of item to pair. A table knows its scales
+    when it comes from :func:`cxlab.load`: ``attrs["scales"]`` (each item's) and
+    ``attrs["scale"]`` (the data set's).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"q1": [3], "yes": [1]})
+    >>> table.attrs.update(scale=(1, 10), scales={"yes": (0, 1)})
+    >>> item_scale(table, "q1"), item_scale(table, "yes"), item_scale(table, "yes", (0, 2))
+    ((1.0, 10.0), (0.0, 1.0), (0.0, 2.0))
+    >>> item_scale(pd.DataFrame({"q1": [3]}), "q1")
+    (1.0, 5.0)
+    """
+    return _resolved_scale(data, item, scale).bounds
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A scale and where it came from, for an error message that says so."""
+
+    bounds: tuple[float, float]
+    origin: str
+
+
+def _resolved_scale(data: pd.DataFrame, item: str, scale: ScaleSpec | None) -> _Resolved:
+    if isinstance(scale, Mapping):
+        scale = scale.get(item)
+    if scale is not None:
+        return _Resolved(_check_scale(scale), "the scale given")
+    own = (data.attrs.get("scales") or {}).get(item) or data.attrs.get("scale")
+    if own is not None:
+        return _Resolved(_check_scale(own), "the table's scale (attrs)")
+    return _Resolved(DEFAULT_SCALE, "the default: the table carries no scale; pass scale=(low, high)")
 
 
 def summarize_counts(
@@ -351,7 +411,7 @@ def top_box(
     counts: Sequence[str] | None = None,
     by: Sequence[str] = (),
     weight: str | None = None,
-    scale: tuple[float, float] = (1, 5),
+    scale: ScaleSpec | None = None,
     boxes: int = 2,
     min_n: int = MIN_N,
     confidence: float = 0.95,
@@ -373,8 +433,8 @@ def top_box(
         Columns that define a cell.
     weight : str, optional
         Survey weights (respondent rows only); the interval then uses Kish's effective n.
-    scale : tuple of float
-        Scale of ``value`` (ignored for counts).
+    scale : tuple of float, optional
+        Scale of ``value`` (ignored for counts); by default the table's own (:func:`item_scale`).
     boxes : int
         How many of the top points count (2 = top-2-box).
     min_n, confidence
@@ -399,8 +459,9 @@ def top_box(
     if (value is None) == (counts is None):
         raise ValueError("give exactly one of value= or counts=")
     if value is not None:
-        x = _on_scale(data[value], scale=scale, name=value)
-        top = (x >= scale[1] - boxes + 1).astype(float).where(x.notna())
+        own = _resolved_scale(data, value, scale)
+        x = _on_scale(data[value], scale=own, name=value)
+        top = (x >= own.bounds[1] - boxes + 1).astype(float).where(x.notna())
         cells = _cells(data, top, index=_cell_index(data, list(by)), weight=weight)
         cells = cells.drop(columns="var")
         basis, measure = ("respondents" if weight is None else "weighted respondents"), value
@@ -460,7 +521,7 @@ def nps(
         n  promoters  detractors   nps    se
     0  12       50.0        25.0  25.0  25.0
     """
-    x = _on_scale(data[value], scale=(0, 10), name=value)
+    x = _on_scale(data[value], scale=_Resolved((0.0, 10.0), "NPS needs a 0-10 item"), name=value)
     sign = pd.Series(np.select([x >= 9, x <= 6], [1.0, -1.0], 0.0), index=x.index)
     sign = sign.where(x.notna())
     index = _cell_index(data, list(by))
@@ -482,7 +543,7 @@ def _check_scale(scale: tuple[float, float]) -> tuple[float, float]:
     return low, high
 
 
-def _on_scale(x: pd.Series, *, scale: tuple[float, float], name: str) -> pd.Series:
+def _on_scale(x: pd.Series, *, scale: _Resolved, name: str) -> pd.Series:
     """The column as float with NaN for missing; a value off the scale is an error."""
     values = pd.to_numeric(x, errors="raise")
     _check_answers(values, scale=scale, name=name)
@@ -490,17 +551,25 @@ def _on_scale(x: pd.Series, *, scale: tuple[float, float], name: str) -> pd.Seri
                      name=x.name, copy=False)
 
 
-def _check_answers(values: pd.Series, *, scale: tuple[float, float], name: str) -> None:
-    """Raise if a (numeric) answer lies outside the scale; missing answers are fine."""
-    low, high = _check_scale(scale)
+def _check_answers(values: pd.Series, *, scale: _Resolved, name: str) -> None:
+    """Raise if a (numeric) answer lies outside the scale (saying where the scale came from); NA is fine.
+
+    Examples
+    --------
+    >>> _check_answers(pd.Series([3, 7, 10]), scale=_resolved_scale(pd.DataFrame(), "q", None), name="q")
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'q' has 2 values outside the scale 1-5 (the default: the table carries no scale; pass scale=(low, high)), for example [7.0, 10.0]; if they are missing codes (9 = don't know), make them NA first
+    """
+    low, high = scale.bounds
     lowest, highest = values.min(), values.max()
     if pd.isna(lowest) or (low <= lowest and highest <= high):  # NA: no answers at all
         return
     outside = (values < low) | (values > high)
     found = np.unique(values[outside].to_numpy(dtype="float64"))[:5].tolist()
     raise ValueError(
-        f"column {name!r} has {int(outside.sum())} values outside the scale {low:g}-{high:g} "
-        f"(for example {found}); turn missing codes such as 9 = don't know into NA first")
+        f"column {name!r} has {int(outside.sum())} values outside the scale {low:g}-{high:g} ({scale.origin}), "
+        f"for example {found}; if they are missing codes (9 = don't know), make them NA first")
 
 
 def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -628,7 +697,7 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
 
 
 def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.DataFrame],
-                weight: str | None, scale: tuple[float, float]) -> pd.DataFrame:
+                weight: str | None, scale: _Resolved) -> pd.DataFrame:
     """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of a scale item.
 
     An unweighted item stored as integers on an integer scale is first tallied into answer
@@ -637,7 +706,7 @@ def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.Da
     """
     code, keys = index
     column = pd.to_numeric(data[item], errors="raise")
-    low, high = _check_scale(scale)
+    low, high = scale.bounds
     points = np.arange(low, high + 1)
     tally = (weight is None and pd.api.types.is_integer_dtype(column.dtype)
              and low.is_integer() and high.is_integer()

@@ -30,7 +30,7 @@ def test_the_cfpb_sample_loads_whole_with_its_preamble_skipped_by_the_registry()
                                                                                                           "Yes"]]
     assert complaints["text"].str.contains("XXXX").sum() > 1000, "CFPB's redactions stay redactions"
     assert complaints.attrs == {"categories": ["product", "issue", "company", "state"],
-                                "outcomes": ["response", "timely"]}
+                                "outcomes": ["response", "timely"], "file_columns": 18}
 
 
 def _comments(folder: Path, text: str, **entry) -> cxlab.data.check.CheckResult:

@@ -95,7 +95,7 @@ def test_sandiego_dont_know_becomes_missing_and_items_carry_labels():
     assert sd.attrs["labels"]["Q15_3"] == "Overall customer service"
     assert "Q4_1" not in sd.attrs["items"]  # rankings, not ratings
     # district 9 is a real council district, not "don't know"
-    assert (sd["district"] == "9").sum() == (raw["Q28"] == 9).sum() > 0
+    assert (sd["district"] == "District 9").sum() == (raw["Q28"] == 9).sum() > 0
     assert sd["own_rent"].isna().sum() == (raw["Q23"] == 9).sum()
 
 

@@ -38,8 +38,9 @@ def small_a11(a11_questions: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def rated(residents: pd.DataFrame) -> pd.DataFrame:
-    """Residents with their overall customer-service rating (Q15_3) on 0-100 as ``q``."""
-    return residents.assign(q=rescale(residents["Q15_3"].astype("Float64"), scale=(1, 5)))
+    """Residents with their overall customer-service rating (Q15_3) on 0-100 as ``q``, districts as text '1' ... '9'."""
+    return residents.assign(q=rescale(residents["Q15_3"].astype("Float64"), scale=(1, 5)),
+                            district=residents["district"].astype(str).str.removeprefix("District "))
 
 
 def respondents(small_a11: pd.DataFrame, agency: str, period: str) -> np.ndarray:
@@ -92,9 +93,23 @@ def test_gap_notes_explain_every_missing_interval():
     assert result.loc["small", "note"].startswith("suppressed")
     assert result.loc["big", "has_interval"] and result.loc["big", "note"] == ""
     assert result.loc["flat2", "diff"] == 0 and "no variance" in result.loc["flat2", "note"]
-    missing = gaps(summary, versus="g", reference="nowhere")
-    assert missing["note"].eq("no nowhere row in this cell").all()
-    assert missing["diff"].isna().all()
+    with pytest.raises(ValueError, match=r"reference 'nowhere' is not a level of 'g'; its levels: big, flat, flat2, small"):
+        gaps(summary, versus="g", reference="nowhere")
+
+
+def test_a_reference_is_read_as_the_column_s_own_type_and_compared_with_the_others_only():
+    """issue 14, problem 7: an integer reference of text entity codes gave an all-NaN table with a self-comparison."""
+    data = pd.DataFrame({"entity": ["5001"] * 12 + ["5002"] * 12, "q": [1, 2, 3, 4, 5, 4] * 2 + [5, 5, 4, 4, 3, 5] * 2})
+    summary = summarize(data, value="q", by=["entity"])
+    result = gaps(summary, versus="entity", reference=5001)
+    assert result[["group_a", "group_b"]].values.tolist() == [["5002", "5001"]]
+    x, y = (data.loc[data["entity"] == e, "q"].to_numpy(float) for e in ("5002", "5001"))
+    welch = stats.ttest_ind((x - 1) * 25, (y - 1) * 25, equal_var=False)
+    assert result.loc[0, "p_value"] == pytest.approx(welch.pvalue) and result.loc[0, "note"] == ""
+    numbered = summarize(data.assign(entity=data["entity"].astype(int)), value="q", by=["entity"])
+    assert gaps(numbered, versus="entity", reference="5001")["diff"].tolist() == result["diff"].tolist()
+    with pytest.raises(ValueError, match="cannot be one: 'entity' holds numbers"):
+        gaps(numbered, versus="entity", reference="Manufacturing")
 
 
 def test_published_points_give_a_difference_without_interval(scores: pd.DataFrame):
