@@ -259,7 +259,7 @@ def test_pooled_and_plain_federal_averages_are_shown_side_by_side(a11):
 
 
 def test_driver_findings_stay_correlational(residents):
-    text = " ".join(drivers.run(n_boot=50, residents=residents).findings.findings).lower()
+    text = " ".join(drivers.run(outcome="Q2_6", items="Q3", n_boot=50, responses=residents).findings.findings).lower()
     for advice in ("concentrate", "strongest driver", "focus on", "should", "moves this rating"):
         assert advice not in text
     assert "goes with it most strongly" in text
@@ -280,10 +280,13 @@ def test_the_standing_chart_marks_exactly_what_the_sentence_names(a11):
 def test_survey_summary_shows_top_two_box_as_a_percentage(residents):
     result = survey_summary.run(dataset="sandiego_2015", measure="Q2_6", responses=residents)
     table = BeautifulSoup(result.shares_table.html, "html.parser")
-    column = [th.get_text() for th in table.select("thead th")].index("Top-two-box share (%)")
-    cells = [float(tr.find_all(["th", "td"])[column].get_text().replace(",", "")) for tr in table.select("tbody tr")]
-    expected = (residents["Q2_6"] >= 4).sum() / residents["Q2_6"].notna().sum() * 100
-    assert cells == [pytest.approx(expected, abs=0.05)]
+    heads = [th.get_text() for th in table.select("thead th")]
+    rows = [[cell.get_text() for cell in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")]
+    shown = {row[heads.index("Council district")]: float(row[heads.index("Share (%)")]) for row in rows}
+    answered = residents.dropna(subset=["Q2_6"])
+    expected = (answered["Q2_6"] >= 4).groupby(answered["entity"]).mean() * 100
+    assert shown == {district: pytest.approx(share, abs=0.05) for district, share in expected.items()}
+    assert table.caption.get_text() == "Quality of services provided by the City: top-two-box share (4 or 5)"
 
 
 # Second review: mixes of surveys, renamed quarters, ranks and courses ------------------------------
@@ -353,15 +356,15 @@ def test_a_series_that_went_both_ways_names_its_range_and_its_silent_years(score
 
 
 def test_group_pairs_are_counted_as_clear_differences(residents):
-    from cxlab.analyses import resident_groups
+    from cxlab.analyses import groups
 
-    report = resident_groups.run(group="tenure", residents=residents)
+    report = groups.run(group="tenure", outcome="Q2_6", responses=residents)
     sentence = next((f for f in report.findings.findings if "pairs of groups" in f), "")
     assert "differ clearly (Games-Howell, adjusted for all pairs) and by at least 1 point" in sentence
 
 
 def test_the_drivers_corner_lists_only_items_clearly_in_it(residents):
-    report = drivers.run(n_boot=200, residents=residents)
+    report = drivers.run(outcome="Q2_6", items="Q3", n_boot=200, responses=residents)
     placed = report.importance
     listed = next((f for f in report.findings.findings if f.startswith("Items that clearly go with")), "")
     for row in placed.itertuples():

@@ -5,6 +5,9 @@ scorecard per A-11 service, say). Parameters are checked before any kernel start
 notebook's tagged ``parameters`` cell (unknown names, wrong types) and against the data (a value
 that is not in the data, such as a misspelt agency); each error lists what is allowed.
 
+An entry without a name (and without a matrix) is named after its notebook and parameter
+values (``{notebook: survey_summary, parameters: {dataset: x}}`` is ``survey-summary-x``).
+
 A problem in one entry (its shape, its name, its parameters, a data set it reads that cannot be
 used) blocks that entry only: :func:`load_catalog` returns the reports that can be built and the
 blocked ones with their reasons. A problem in the file as a whole (no such file, bad YAML,
@@ -21,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxlab.data import registry
+from cxlab.data import registry, respondents
 from cxlab.build.catalog_checks import entry_problems, file_problems, placeholders
 from cxlab.errors import DataError
 from cxlab.build.paths import name_problem
@@ -124,10 +127,24 @@ def notebook_parameters(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _expected(type_name: str) -> tuple[str, type | tuple[type, ...] | None]:
-    """Read papermill's inferred type name: ``int``, ``Optional[int]``, ``None`` ..."""
-    optional = type_name.startswith("Optional[")
-    base = type_name[len("Optional["):-1] if optional else type_name
-    return (f"{base} or None" if optional else base), _TYPES.get(base.lower())
+    """Read papermill's inferred type name: ``int``, ``Optional[int]``, ``Union[str, list, None]``, ``None`` ...
+
+    Examples
+    --------
+    >>> _expected("Optional[int]"), _expected("Union[str, list, None]")
+    (('int or None', <class 'int'>), ('str, list or None', (<class 'str'>, <class 'list'>)))
+    """
+    if type_name.startswith("Union[") and type_name.endswith("]"):
+        names = [n.strip() for n in type_name[len("Union["):-1].split(",")]
+    elif type_name.startswith("Optional[") and type_name.endswith("]"):
+        names = [type_name[len("Optional["):-1], "None"]
+    else:
+        names = [type_name]
+    kinds = [_TYPES.get(n.lower()) for n in names if n != "None"]
+    wording = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    if None in kinds or not kinds:
+        return wording, None
+    return wording, kinds[0] if len(kinds) == 1 else tuple(kinds)
 
 
 def _type_problems(declared: dict[str, dict[str, Any]], given: dict[str, Any]) -> list[str]:
@@ -184,16 +201,28 @@ class _Data:
 
 
 def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], data: _Data) -> list[str]:
-    """Check parameters against data columns.
+    """Check parameters against data columns and data sets.
 
-    Each rule names a data set and a column (or several: the value may be in any). A parameter
-    is looked up among the rows that match the parameters in its ``within`` list (by default
-    every earlier parameter of the same data set), so an agency narrows its services.
+    Each rule names a data set (``data``; ``"{dataset}"`` takes it from a parameter) and a
+    column (or several: the value may be in any), or what a respondent data set offers
+    (``items``, ``groups``), or fixed ``choices``, or a registered data set (``data_set``). A
+    parameter with a column rule is looked up among the rows that match the parameters in its
+    ``within`` list (by default every earlier parameter of the same data set), so an agency
+    narrows its services. A rule whose data set cannot be used is left to the data set's own
+    problem, reported once.
     """
     problems, matched = [], {}
     for key, rule in rules.items():
         value = values.get(key)
-        if value is None:
+        if "data" in rule:
+            rule = {**rule, "data": str(rule["data"]).format(**values)}
+            if data.problem(rule["data"]) is not None:
+                continue
+        if value is None and not {"items", "groups"} & set(rule):
+            continue
+        if {"items", "groups"} & set(rule):
+            problem = _respondent_problem(key, rule, value, data)
+            problems += [problem] if problem else []
             continue
         if "column" not in rule:
             allowed = _named_values(rule, data)
@@ -221,16 +250,29 @@ def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], da
     return problems
 
 
+#: What a rule's ``items`` or ``groups`` asks of a parameter, and the function that checks it.
+_RESPONDENT_RULES = {("items", "item"): respondents.item, ("items", "items"): respondents.items,
+                     ("groups", "group"): respondents.group, ("groups", "filter"): respondents.kept}
+
+
+def _respondent_problem(key: str, rule: dict[str, Any], value: Any, data: _Data) -> str | None:
+    """A parameter naming an item, items, a group or a filter of groups, checked against the data set's table."""
+    kind = ("items", rule["items"]) if "items" in rule else ("groups", rule["groups"])
+    try:
+        table = respondents.respondent_table(data(rule["data"]), rule["data"])
+        _RESPONDENT_RULES[kind](table, value)
+    except (ValueError, TypeError) as err:
+        return f"parameter {key!r} = {value!r} does not fit {rule['data']}: {err}"
+    return None
+
+
 def _named_values(rule: dict[str, Any], data: _Data) -> list[str]:
-    """Allowed values that are not a data column: fixed ``choices``, or a data set's rating items."""
+    """Allowed values that are not a data column: fixed ``choices``, or registered data sets (of some layouts)."""
     if "choices" in rule:
         return list(rule["choices"])
-    if rule.get("data_set"):
-        return sorted(registry.registry())
-    items = data(rule["data"]).attrs["items"]
-    if rule.get("items") == "block":
-        return list(dict.fromkeys(i.split("_")[0] for i in items))
-    return list(items)
+    layouts = rule["data_set"]
+    return sorted(name for name, spec in registry.registry().items()
+                  if layouts is True or spec.get("layout") in layouts)
 
 
 def _expand(entry: Mapping[str, Any], data: _Data) -> list[dict[str, Any]]:
@@ -395,6 +437,23 @@ def _instances(raw: Mapping[str, Any], spec: Mapping[str, Any], folder: Path, da
     return made, refused
 
 
+def _named(raw: object) -> object:
+    """An entry that gives no name (nor a matrix) named after its notebook and parameter values.
+
+    Examples
+    --------
+    >>> _named({"notebook": "survey_summary", "parameters": {"dataset": "industry_survey"}})["name"]
+    'survey-summary-industry-survey'
+    >>> _named({"name": "mine", "notebook": "survey_summary"})["name"]
+    'mine'
+    """
+    if not isinstance(raw, Mapping) or "name" in raw or "matrix" in raw or not isinstance(raw.get("notebook"), str):
+        return raw
+    given = raw.get("parameters") or {}
+    values = [str(v) for v in given.values()] if isinstance(given, Mapping) else []
+    return {**raw, "name": slug(" ".join([raw["notebook"], *values]), limit=80)}
+
+
 def load_catalog(path: Path = CATALOG) -> Catalog:
     """Read, expand and check the catalog; a bad entry blocks only its own reports.
 
@@ -406,7 +465,8 @@ def load_catalog(path: Path = CATALOG) -> Catalog:
     """
     notebooks, entries, blocked = _entries(path)
     data, instances, seen = _Data(), [], {}
-    for entry in entries:
+    for listed in entries:
+        entry = _Entry(_named(listed.raw), listed.repeated, listed.where)
         problems = entry.repeated + entry_problems(entry.raw, notebooks)
         if problems:
             blocked.append(entry.blocked("; ".join(problems)))

@@ -15,13 +15,16 @@ from typing import Any
 
 from cxlab.build.paths import name_problem
 
-__all__ = ["ENTRY_KEYS", "MATRIX_KEYS", "NOTEBOOK_KEYS", "file_problems", "notebook_problems", "entry_problems",
+__all__ = ["ENTRY_KEYS", "MATRIX_KEYS", "NOTEBOOK_KEYS", "RULE_KEYS", "RULE_KINDS", "file_problems", "notebook_problems", "entry_problems",
            "placeholders"]
 
 ENTRY_KEYS = {"name", "notebook", "title", "parameters", "matrix"}
 MATRIX_KEYS = {"data", "columns", "parameters", "where", "min_distinct", "min_rows"}
 NOTEBOOK_KEYS = {"title", "data", "values"}
-RULE_KEYS = {"data", "column", "within", "choices", "data_set", "items"}
+RULE_KEYS = {"data", "column", "within", "choices", "data_set", "items", "groups"}
+#: What a rule's ``items`` and ``groups`` may ask for: one item or items (a list or a pattern), one group or a
+#: filter of groups (``{group: [values]}``).
+RULE_KINDS = {"items": {"item", "items"}, "groups": {"group", "filter"}}
 
 
 def _text_list(value: object) -> bool:
@@ -76,11 +79,19 @@ def notebook_problems(kind: str, spec: object) -> list[str]:
     if not isinstance(values, Mapping):
         return [*problems, f"{where}.values: found {values!r:.60}, expected a mapping of parameter to rule"]
     for key, rule in values.items():
-        if not isinstance(rule, Mapping) or not (set(rule) & {"column", "choices", "data_set", "items"}):
+        if not isinstance(rule, Mapping) or not (set(rule) & {"column", "choices", "data_set", "items", "groups"}):
             problems.append(f"{where}.values.{key}: found {rule!r:.60}, expected a rule with column (and data), "
-                            "choices, data_set or items")
-        else:
-            problems += _unknown(rule, RULE_KEYS, f"{where}.values.{key}")
+                            "choices, data_set, items or groups")
+            continue
+        problems += _unknown(rule, RULE_KEYS, f"{where}.values.{key}")
+        problems += [f"{where}.values.{key}.{kind}: found {rule[kind]!r:.60}, expected one of "
+                     f"{', '.join(sorted(allowed))} (with data: the data set)"
+                     for kind, allowed in RULE_KINDS.items()
+                     if kind in rule and (rule[kind] not in allowed or "data" not in rule)]
+        layouts = rule.get("data_set", True)
+        if layouts is not True and not _text_list(layouts):
+            problems.append(f"{where}.values.{key}.data_set: found {layouts!r:.60}, expected true or a list of "
+                            "layouts")
     return problems
 
 

@@ -1,7 +1,7 @@
 """The pages a build writes besides the reports: each report's provenance, and ``index.html``.
 
-The provenance (data files with their sha256, parameters, notebook, cxlab version, commit, build
-date) goes into each executed notebook's ``cxlab`` metadata, which the report template turns into
+The provenance (data files with their sha256, how respondents are identified where a file has no
+id column, parameters, notebook, cxlab version, commit, build date) goes into each executed notebook's ``cxlab`` metadata, which the report template turns into
 the footer. The index lists every built report of the catalog, grouped by analysis, with its
 headline finding.
 """
@@ -44,7 +44,7 @@ def provenance(instance: Instance, *, build_date: str, commit: str | None) -> di
             {"file": f"data/{rel}", "sha256": registry.sha256(registry.verified_path(rel, sha))}
             for rel, sha in registry.dataset_files(name).items()
         ]
-        datasets.append({"name": name, "licence": entry.get("licence", ""), "files": files})
+        datasets.append({"name": name, "licence": entry.get("licence", ""), "files": files, "note": _identity(entry)})
     return {
         "title": instance.title,
         "analysis": instance.analysis,
@@ -55,6 +55,22 @@ def provenance(instance: Instance, *, build_date: str, commit: str | None) -> di
         "commit": commit,
         "build_date": build_date,
     }
+
+
+def _identity(entry: dict[str, object]) -> str:
+    """How a respondent data set without an id column identifies its respondents (empty for the others).
+
+    Examples
+    --------
+    >>> _identity({"layout": "respondents", "columns": {"entity": "INDUSTRY"}})
+    'Respondents are identified by their row number in the file, which has no respondent id column.'
+    >>> _identity({"layout": "respondents", "columns": {"respondent_id": "ID"}})
+    ''
+    """
+    columns = entry.get("columns")
+    if entry.get("layout") != "respondents" or not isinstance(columns, dict) or "respondent_id" in columns:
+        return ""
+    return "Respondents are identified by their row number in the file, which has no respondent id column."
 
 
 def _script_hash(script: str) -> str:

@@ -514,15 +514,16 @@ def _load_answers(source: Source) -> pd.DataFrame:
 
 def _respondent_table(source: Source, ids: pd.Series, table: pd.DataFrame, items: list[str],
                       read: dict[str, Any]) -> pd.DataFrame:
-    """Put the typed ids first, refuse items without any answer, apply labels and bands, attach what describes it.
+    """Put the typed ids first, refuse items without any answer, apply labels and bands, say what the table is.
 
     ``read`` is the ``attrs`` of the file as read (its header row and number of columns).
-    ``attrs``: ``items``, ``labels`` (the wording of each item, and what the entity and each group
-    are called: the entry's ``labels``, else the name), ``scale`` (the data set's), ``scales`` (each
-    item's), ``missing`` (code: meaning), ``groups``, ``respondent_id`` (the file's id column, or
-    None when the row number identifies a respondent), ``period_unit`` (``year``, ``quarter``,
-    ``month`` or None), ``file_columns``, ``stated_importance``, and ``value_labels`` and
-    ``unlabelled`` (:func:`cxlab.data.labels.label_table`).
+    ``attrs``: ``items``; ``labels`` (the wording of each item, and what the entity and each
+    group are called: the entry's ``labels``, else the name); ``scale`` (the data set's);
+    ``scales`` and ``missing_codes`` (each item's); ``missing`` (code: meaning); ``groups``
+    (name: its entry); ``respondent_id`` (the file's id column, or None when the row number
+    identifies a respondent); ``period_unit`` (``year``, ``quarter``, ``month`` or None);
+    ``file_columns``; ``stated_importance``; ``value_labels`` and ``unlabelled``
+    (:func:`cxlab.data.labels.label_table`).
     """
     entry, shown = source.entry, source.shown()
     problems = [Problem(shown, read["header_row"], item, None,
@@ -550,8 +551,9 @@ def _respondent_table(source: Source, ids: pd.Series, table: pd.DataFrame, items
     table.attrs.update(
         items=items, labels={n: wording.get(n, n.replace("_", " ")) for n in named}, scale=Scale.from_entry(entry).bounds,
         scales={i: Scale.from_entry(entry, i).bounds for i in items},
+        missing_codes={i: list(Scale.from_entry(entry, i).missing) for i in items},
         missing={str(c): str(missing[c]) if isinstance(missing, dict) else "" for c in missing},
-        groups=list(entry.get("groups") or {}), respondent_id=entry["columns"].get("respondent_id"),
+        groups={g: dict(spec) for g, spec in (entry.get("groups") or {}).items()}, respondent_id=entry["columns"].get("respondent_id"),
         period_unit=period_unit(entry["period"]) if "period" in entry["columns"] else None,
         file_columns=read["file_columns"], stated_importance=entry.get("stated_importance"))
     return table

@@ -93,7 +93,7 @@ def registry(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     Examples
     --------
     >>> sorted(registry())
-    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'industry_survey', 'sandiego_2015']
     """
     return _entries(folder)[0]
 
@@ -189,7 +189,7 @@ def datasets() -> pd.DataFrame:
     Examples
     --------
     >>> datasets()["name"].tolist()
-    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'industry_survey', 'sandiego_2015']
     """
     columns = ["name", "title", "layout", "file", "licence", "source"]
     rows = [{c: e.get(c) for c in columns} for e in registry().values()]

@@ -33,6 +33,7 @@ __all__ = [
     "LEFT_OUT_WORDS",
     "left_out_caveat",
     "percent_text",
+    "course_text",
     "series_course",
     "gap_findings",
     "trend_finding",
@@ -243,15 +244,21 @@ def _derived_caveat(points: pd.DataFrame) -> str | None:
 LONG_GAP = 5
 
 
-def _course(values: pd.Series, labels: pd.Series) -> str:
+def course_text(values: pd.Series, labels: pd.Series, *, silent: str = "no point was published") -> str:
     """First and last value; the peak and trough between them (or, for a series that went both ways,
     the range of the points between); and the longest stretch without a point, where it is long.
 
+    ``labels`` name the points (each holds its year: ``2019``, ``FY2021-Q2``); ``silent`` says
+    what a long stretch lacks ("no survey was run" for survey periods).
+
     Examples
     --------
-    >>> _course(pd.Series([71.1, 75.8, 73.7, 78.0]), pd.Series(["1997", "2011-Q4", "2021-Q3", "2024-Q1"]))
+    >>> course_text(pd.Series([71.1, 75.8, 73.7, 78.0]), pd.Series(["1997", "2011-Q4", "2021-Q3", "2024-Q1"]))
     '71.1 (1997) to 78.0 (2024-Q1); between them it ranged from 73.7 (2021-Q3) to 75.8 (2011-Q4); no point was published between 1997 and 2011-Q4'
+    >>> course_text(pd.Series([60.2, 58.0, 61.5]), pd.Series(["FY2021-Q1", "FY2021-Q2", "FY2021-Q3"]))
+    '60.2 (FY2021-Q1) to 61.5 (FY2021-Q3), with a low of 58.0 (FY2021-Q2) in between'
     """
+    values, labels = values.reset_index(drop=True), labels.astype(str).reset_index(drop=True)
     first, last = values.iloc[0], values.iloc[-1]
     text = f"{first:.1f} ({labels.iloc[0]}) to {last:.1f} ({labels.iloc[-1]})"
     high, low = values.max(), values.min()
@@ -267,10 +274,10 @@ def _course(values: pd.Series, labels: pd.Series) -> str:
         low, high = inner.min(), inner.max()
         text += (f"; between them it ranged from {low:.1f} ({', '.join(named[inner == low])}) to {high:.1f} "
                  f"({', '.join(named[inner == high])})" if high > low else f"; between them it was {low:.1f}")
-    years = labels.str[:4].astype(int).reset_index(drop=True)
+    years = labels.str.extract(r"(\d{4})", expand=False).astype(int)
     if len(years) >= 2 and years.diff().max() >= LONG_GAP:
         at = int(years.diff().idxmax())
-        text += f"; no point was published between {labels.iloc[at - 1]} and {labels.iloc[at]}"
+        text += f"; {silent} between {labels.iloc[at - 1]} and {labels.iloc[at]}"
     return text
 
 
@@ -296,7 +303,7 @@ def series_course(points: pd.DataFrame, *, name: str, index: str) -> Finding:
         return Finding(f"The {name} has no published {index} score in the selected years.")
     values, labels = points["score"].reset_index(drop=True), points["period"].astype(str).reset_index(drop=True)
     delta = values.iloc[-1] - values.iloc[0]
-    course = _course(values, labels)
+    course = course_text(values, labels)
     joint = "; " if ("between" in course) else ", "
     count = len(points)
     text = (f"The {name} score on the {index} went from {course}{joint}{delta:+.1f} points over {count} published "
@@ -336,7 +343,7 @@ def gap_findings(
         )
     ]
     if len(aligned) >= 2:
-        course = _course(aligned["gap"].reset_index(drop=True), aligned["year"].astype(str).reset_index(drop=True))
+        course = course_text(aligned["gap"], aligned["year"])
         found.append(Finding(
             f"The gap went from {course}; {len(aligned)} years have a score in both series.",
             "a change of a point or two between published headline scores may be within the indices' own "

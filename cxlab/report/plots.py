@@ -231,12 +231,14 @@ def estimate_chart(
 
 
 def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title: str,
-                      periods: list[str] | None = None) -> Block:
+                      periods: list[str] | None = None, xlabel: str = "Quarter",
+                      series_label: tuple[str, str] = ("Measure", "measures")) -> Block:
     """One line per ``series`` over ``period`` (sorted labels), with 95% interval bars.
 
     A period without an estimate (no answers, a suppressed cell, or a period named in
     ``periods`` that has no usable data at all) leaves a gap in its line: no line is drawn
-    across it.
+    across it. ``xlabel`` names the periods (Quarter, Year); ``series_label`` what a series is,
+    as the data table's heading and in the plural for the alt text.
     """
     use_style()
     fig, ax = plt.subplots()
@@ -250,18 +252,18 @@ def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title:
         ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]],
                     color=colour, marker=marker, capsize=3, label=str(name))
     ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
-    ax.set(title=title, xlabel="Quarter", ylabel="Score (0-100), with 95% interval")
+    ax.set(title=title, xlabel=xlabel, ylabel="Score (0-100), with 95% interval")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     data = summary[[series, period, "n", "mean", "ci_low", "ci_high", "note"]].rename(
-        columns={series: "Measure", period: "Period", "n": "Respondents", "mean": "Mean (0-100)",
+        columns={series: series_label[0], period: "Period", "n": "Respondents", "mean": "Mean (0-100)",
                  "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
     shown = summary.dropna(subset=["mean"])
     if shown.empty:
         alt = f"Line chart: {title}. No cell has enough answers to show."
     else:
         last = shown[shown[period] == shown[period].max()].sort_values("mean")
-        alt = (f"Line chart: {title}. {shown[series].nunique()} measures over {len(periods)} periods from "
+        alt = (f"Line chart: {title}. {shown[series].nunique()} {series_label[1]} over {len(periods)} periods from "
                f"{periods[0]} to {periods[-1]}; scores range from {shown['mean'].min():.1f} to "
                f"{shown['mean'].max():.1f}. In {last[period].iloc[0]} the highest is "
                f"{last[series].iloc[-1]} at {last['mean'].iloc[-1]:.1f} and the lowest "

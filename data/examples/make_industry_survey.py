@@ -22,9 +22,9 @@ INDUSTRIES = {1001: (0.30, 0.45, 0.0), 2002: (0.25, 0.1, 0.0), 3003: (0.25, -0.4
               5005: (0.02, 0.0, 0.0)}
 YEARS = [2013, 2014, 2015]
 PER_YEAR = 800
-#: The 1-10 drivers, with how strongly each goes with overall satisfaction and how often it is not known.
-DRIVERS = {"EXPECT": (0.2, 0.02), "QUALITY": (0.55, 0.01), "VALUE": (0.4, 0.03), "EASE": (0.3, 0.02),
-           "STAFF": (0.25, 0.06), "WEBSITE": (0.1, 0.12)}
+#: The 1-10 drivers: how strongly each goes with overall satisfaction, how often it is not known, and its level.
+DRIVERS = {"EXPECT": (0.2, 0.02, -0.1), "QUALITY": (0.55, 0.01, 0.2), "VALUE": (0.4, 0.03, -0.35),
+           "EASE": (0.3, 0.02, 0.15), "STAFF": (0.25, 0.06, 0.35), "WEBSITE": (0.1, 0.12, -0.25)}
 HEADER = ["YEAR", "INDUSTRY", "REGION", "AGEGRP", "SATIS", *DRIVERS, "RECOMMEND", "RESOLVED", "CSI"]
 PREAMBLE = ["Customer satisfaction benchmark: respondent extract (SYNTHETIC illustration; not real data)",
             "Made by data/examples/make_industry_survey.py from seeded random numbers"]
@@ -48,14 +48,15 @@ def main(path: Path = Path(__file__).with_name("industry_survey.csv"), seed: int
         level = np.array([INDUSTRIES[c][1] + INDUSTRIES[c][2] * step for c in industry])
         person = level + rng.normal(0, 1, PER_YEAR)
         drivers = {name: 0.8 * person + rng.normal(0, 0.6, PER_YEAR) for name in DRIVERS}
-        overall = sum(weight * drivers[name] for name, (weight, _) in DRIVERS.items()) / 1.4
+        overall = sum(weight * drivers[name] for name, (weight, _, _) in DRIVERS.items()) / 1.4
         overall = overall + rng.normal(0, 0.45, PER_YEAR)
         columns = {
             "YEAR": [year] * PER_YEAR, "INDUSTRY": industry.tolist(),
             "REGION": rng.choice([1, 2, 3, 4], size=PER_YEAR, p=[0.2, 0.22, 0.36, 0.22]).tolist(),
             "AGEGRP": rng.choice([1, 2, 3, 4, 9], size=PER_YEAR, p=[0.2, 0.28, 0.28, 0.21, 0.03]).tolist(),
             "SATIS": _rating(rng, overall, 1, 10, 0.01),
-            **{name: _rating(rng, drivers[name], 1, 10, unknown) for name, (_, unknown) in DRIVERS.items()},
+            **{name: _rating(rng, drivers[name] + level, 1, 10, unknown)
+               for name, (_, unknown, level) in DRIVERS.items()},
             "RECOMMEND": _rating(rng, overall + rng.normal(0, 0.5, PER_YEAR), 0, 10, 0.03),
             "RESOLVED": _rating(rng, np.where(overall + rng.normal(0, 1, PER_YEAR) > -0.6, 2.5, -2.5), 0, 1, 0.02),
         }

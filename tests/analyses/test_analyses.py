@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 from scipy.special import expit
 
-from cxlab.analyses import drivers, federal_overview, resident_groups, service_scorecard
+from cxlab.analyses import drivers, federal_overview, groups, service_scorecard
 from cxlab.build.catalog import read_catalog
 from cxlab.report.findings import interval_text
 
@@ -89,32 +89,57 @@ def test_overview_pools_the_year_and_compares_each_service_with_its_complement(a
 
 
 def test_drivers_names_the_stated_most_important_service_and_its_derived_rank(residents):
-    report = drivers.run(n_boot=100, residents=residents)
+    report = drivers.run(dataset="sandiego_2015", outcome="Q2_6", items="Q3", n_boot=100, responses=residents)
     stated = drivers.stated_importance(residents).sort_values("stated_share", ascending=False).iloc[0]
     assert stated["item"] == "Q3_11"  # police services
     ranked = report.importance.sort_values("importance", ascending=False)["item"].tolist()
-    sentence = next(f for f in _findings(report.findings) if f.startswith("Residents most often name"))
-    assert f"({stated['stated_share']:.0f}% of residents, rank 1), yet it ranks {ranked.index('Q3_11') + 1} of 15" in sentence
+    sentence = next(f for f in _findings(report.findings) if f.startswith("Respondents most often name"))
+    assert "among the 4 most important" in sentence
+    assert f"({stated['stated_share']:.0f}% of respondents, rank 1), yet it ranks {ranked.index('Q3_11') + 1} of 15" \
+        in sentence
 
 
 def test_drivers_without_stated_importance_say_so(residents):
-    report = drivers.run(outcome="Q2_7", items="Q6", n_boot=50, residents=residents)
-    assert report.stated_chart is None
-    assert any("only derived importance can be shown" in f for f in _findings(report.findings))
+    report = drivers.run(dataset="sandiego_2015", outcome="Q2_7", items="Q6", n_boot=50, responses=residents)
+    assert "only derived importance can be shown" in report.stated_chart.text
+    assert any("name the most important items only among Q3_*" in f for f in _findings(report.findings))
 
 
-def test_resident_groups_anova_and_range_match_the_tables(residents):
-    report = resident_groups.run(group="district", residents=residents)
+def test_drivers_keep_only_the_groups_asked_for(residents):
+    renters = drivers.run(dataset="sandiego_2015", outcome="Q2_6", items="Q15", groups={"own_rent": ["Rent"]},
+                          n_boot=20, responses=residents)
+    complete = residents[residents["own_rent"] == "Rent"][["Q2_6", "Q15_2", "Q15_3", "Q15_4"]].dropna()
+    assert (renters.importance["n"] == len(complete)).all()
+    assert _findings(renters.findings)[0].startswith(f"Among {len(complete):,} respondents (owners and renters: Rent)")
+    with pytest.raises(ValueError, match="group 'own_rent' has no value 'Renters'; its values: Own, Rent"):
+        drivers.run(dataset="sandiego_2015", outcome="Q2_6", items="Q15", groups={"own_rent": ["Renters"]},
+                    n_boot=20, responses=residents)
+
+
+def test_groups_anova_and_range_match_the_tables(residents):
+    report = groups.run(dataset="sandiego_2015", group="district", outcome="Q2_6", responses=residents)
     shown = report.summary.sort_values("mean")
     first = _findings(report.findings)[0]
     assert f"{shown['mean'].iloc[0]:.1f}" in first and shown["district"].iloc[0] in first
-    groups = [g["score"].to_numpy() for _, g in pd.DataFrame({
-        "g": resident_groups.resident_group(residents, "district"),
-        "score": (residents["Q2_6"].astype(float) - 1) / 4 * 100}).dropna().groupby("g")]
-    assert report.anova["k_groups"] == len(groups) == 9
+    scores = pd.DataFrame({"g": residents["district"].astype(str),
+                           "score": (residents["Q2_6"].astype(float) - 1) / 4 * 100})
+    separate = [g["score"].to_numpy() for _, g in scores.dropna().groupby("g")]
+    assert report.anova["k_groups"] == len(separate) == 9
+    n, m, v = (np.array([f(x) for x in separate]) for f in (len, np.mean, lambda x: np.var(x, ddof=1)))
+    w, k = n / v, len(separate)  # Welch's F by its formula
+    lam = ((1 - w / w.sum()) ** 2 / (n - 1)).sum()
+    welch = (w * (m - (w * m).sum() / w.sum()) ** 2).sum() / (k - 1) / (1 + 2 * (k - 2) / (k ** 2 - 1) * lam)
+    assert report.anova["f"] == pytest.approx(welch)
+
+
+def test_groups_keep_the_order_of_ordinal_bands(residents):
+    report = groups.run(dataset="sandiego_2015", group="tenure", outcome="Q2_6", responses=residents)
+    assert report.summary["tenure"].astype(str).tolist() == ["under 5 years", "5-9 years", "10-19 years",
+                                                             "20 years or more"]
+    assert report.versus["group"].tolist() == report.summary["tenure"].astype(str).tolist()
 
 
 def test_a_group_below_min_n_is_left_out_and_named(residents):
-    report = resident_groups.run(group="tenure", min_n=400, residents=residents)
+    report = groups.run(dataset="sandiego_2015", group="tenure", outcome="Q2_6", min_n=400, responses=residents)
     assert report.summary["suppressed"].sum() == 2
     assert any("2 of 4 cells had fewer than 400 answers" in f for f in _findings(report.findings))
