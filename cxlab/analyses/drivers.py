@@ -138,8 +138,8 @@ def run(
 def _no_stated(survey: Survey) -> str:
     spec = survey.table.attrs.get("stated_importance")
     if not spec:
-        return f"Data set {survey.name} does not ask respondents which items matter most, so only derived importance " \
-               "can be shown."
+        return (f"The registry entry of {survey.name} names no question on which items matter most to respondents, "
+                "so only derived importance can be shown.")
     return (f"The survey asks respondents to name the most important items only among {spec['item'].format(code='*')}, "
             "so for these items only derived importance can be shown.")
 

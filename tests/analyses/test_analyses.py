@@ -143,3 +143,44 @@ def test_a_group_below_min_n_is_left_out_and_named(residents):
     report = groups.run(dataset="sandiego_2015", group="tenure", outcome="Q2_6", min_n=400, responses=residents)
     assert report.summary["suppressed"].sum() == 2
     assert any("2 of 4 cells had fewer than 400 answers" in f for f in _findings(report.findings))
+
+
+def test_survey_summary_with_one_period_shows_no_course_and_describes_no_change(residents):
+    """issue 14, problem 5: a 'By period' chart of one point per series, methods on a change between periods."""
+    from cxlab.analyses import survey_summary
+
+    result = survey_summary.run(dataset="sandiego_2015", measure="Q2_6", responses=residents)
+    assert "one period (the survey), so there is no course over time" in result.trend_chart.text
+    assert result.changes.empty and "first to the last" not in result.methods.text
+    assert "Over the" not in result.methods.text and "each council district is compared" in result.methods.text
+    assert result.pairs.empty and "this data set has 9 in the survey" in result.pairs_table.text
+    assert len(result.versus) == 9 and result.promoters.empty
+
+
+def test_survey_summary_compares_weighted_entities_with_kish_standard_errors():
+    """Each office against all others in the latest quarter of the weighted example, recomputed by hand."""
+    from cxlab.analyses import survey_summary
+    from cxlab.data import registry
+    from cxlab.data.loaders import load_source
+
+    folder = registry.data_dir() / "examples"
+    survey = load_source(registry.mapping_source(folder / "service_survey.csv", folder / "service_survey.yml"))
+    result = survey_summary.run(dataset="service_survey", measure="trust", responses=survey)
+    last = survey[(survey["period"] == "FY2021-Q4")].dropna(subset=["trust"])
+
+    def cell(rows: pd.DataFrame) -> tuple[float, float, float]:
+        w, x = rows["weight"].to_numpy(), rows["trust"].to_numpy(float) * 10
+        n_eff = w.sum() ** 2 / (w ** 2).sum()
+        mean = (w * x).sum() / w.sum()
+        var = (w * (x - mean) ** 2).sum() / w.sum() * n_eff / (n_eff - 1)
+        return mean, var / n_eff, n_eff
+
+    row = result.versus.set_index("group").loc["Online service"]
+    (ma, va, na), (mb, vb, nb) = (cell(last[last["entity"] == "Online service"]),
+                                  cell(last[last["entity"] != "Online service"]))
+    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+    half = stats.t.ppf(0.975, df) * np.sqrt(va + vb)
+    assert (row["diff"], row["ci_low"], row["ci_high"]) == pytest.approx((ma - mb, ma - mb - half, ma - mb + half))
+    assert "weighted, with Kish standard errors" in result.methods.text
+    assert set(result.pairs["group_a"]) | set(result.pairs["group_b"]) == {"North office", "Online service",
+                                                                           "South office"}
