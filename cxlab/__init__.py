@@ -11,7 +11,7 @@ Load real public data in one line, then compare, trend and explain satisfaction 
 ...                              counts=[f"count_{k}" for k in range(1, 6)], by=["fiscal_year"])
 >>> sat[["fiscal_year", "n", "mean", "ci_low", "ci_high"]].round(1).head(1)
    fiscal_year        n  mean  ci_low  ci_high
-0         2021  3927424  83.2    83.2     83.3
+0         2021  3927357  83.2    83.2     83.3
 """
 
 from importlib import import_module as _import_module
