@@ -371,3 +371,10 @@ def test_the_drivers_corner_lists_only_items_clearly_in_it(residents):
         clear = (row.quadrant == "strong link, rated low" and row.importance_ci_low > row.importance_cut
                  and row.performance <= row.performance_cut - 1)
         assert (f"{row.label} (performance" in listed) == clear, row.label
+
+
+def test_a_service_renamed_between_quarters_is_named(a11):
+    card = service_scorecard.run(agency="Department of Homeland Security", service="Contacting the TSA contact center",
+                                 a11=a11)
+    sentence = next(f for f in card.findings.findings if "another service name" in f)
+    assert "Getting help from TSA (FY2023-Q1)" in sentence

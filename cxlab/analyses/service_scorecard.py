@@ -18,7 +18,8 @@ from cxlab.report.findings import (CHANGE_WORDS, Finding, difference_phrase, est
                             percent_text, points_text, suppression_caveat)
 from cxlab.stats.summary import MIN_N, summarize_counts
 
-__all__ = ["COUNTS", "SURVEY", "Scorecard", "comparisons", "left_out_of", "left_out_view", "matched",
+__all__ = ["CHANNEL", "COUNTS", "SURVEY", "Scorecard", "comparisons", "elsewhere", "left_out_of", "left_out_view",
+           "matched",
            "previous_quarter", "run", "select_service", "year_earlier"]
 
 COUNTS = [f"count_{k}" for k in range(1, 6)]
@@ -287,6 +288,35 @@ def _change_findings(changes: pd.DataFrame, latest: str, min_difference: float) 
     return found
 
 
+def elsewhere(a11: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Quarters in which this service's surveys (agency, touchpoint, channel) appear under another service name.
+
+    The A-11 file's service names are not stable: a survey may move to another service, or a
+    service be renamed, between quarters. Only quarters outside the service's own are listed.
+
+    Examples
+    --------
+    >>> a11 = cxlab.load("a11_hisp")
+    >>> tsa = select_service(a11, agency="Department of Homeland Security", service="Contacting the TSA contact center")
+    >>> elsewhere(a11, tsa)[["service", "period"]].drop_duplicates().values.tolist()
+    [['Getting help from TSA', 'FY2023-Q1']]
+    """
+    keys = ["agency", *CHANNEL]
+    mine = rows[keys].drop_duplicates()
+    others = a11[~a11["service"].isin(set(rows["service"])) & ~a11["period"].isin(set(rows["period"]))]
+    return others.merge(mine, on=keys)[["service", "period"]].drop_duplicates().sort_values(["period", "service"],
+                                                                                          ignore_index=True)
+
+
+def _elsewhere_finding(moved: pd.DataFrame) -> Finding | None:
+    if moved.empty:
+        return None
+    named = "; ".join(f"{service} ({', '.join(group['period'])})" for service, group in moved.groupby("service"))
+    return Finding(f"Some of this service's surveys (the same touchpoint and channel) appear in other quarters under "
+                   f"another service name: {named}. Those quarters are not part of this scorecard.",
+                   "the A-11 file's service names change between quarters; compare the reports side by side")
+
+
 def _ranking(now: pd.DataFrame, rows: pd.DataFrame, latest: str) -> Finding | None:
     """Highest and lowest driver of the latest quarter, when every driver was asked on the same surveys."""
     if len(now) < 2:
@@ -364,6 +394,7 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
     if caveat:
         found.append(Finding(caveat))
     found.append(left_out_caveat(left_out, scope="this service"))
+    found.append(_elsewhere_finding(elsewhere(a11, rows)))
     quarters = sorted(set(a11["period"]) | set(left_out["period"]))
     first = min(set(summary["period"]) | set(left_out["period"]))
     shown = [q for q in quarters if first <= q <= latest]
