@@ -26,6 +26,10 @@ from cxlab.stats.summary import MIN_N
 __all__ = ["DriverReport", "item_block", "stated_importance", "run"]
 
 
+#: Small counts in words, as a sentence writes them.
+_WORDS = dict(enumerate(["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]))
+
+
 @dataclass(frozen=True)
 class DriverReport:
     """What the drivers report shows, and the tables behind it."""
@@ -183,7 +187,7 @@ def _findings(placed: pd.DataFrame, alpha: pd.DataFrame | None, *, what: str, wh
         ranks = [ranked["item"].tolist().index(i) + 1 for i in overlap["item"]]
         count = len(survey.table.attrs["stated_importance"]["groups"])
         found.append(Finding(
-            f"Respondents most often name {most['label']} among the {count} most important "
+            f"Respondents most often name {most['label']} among the {_WORDS.get(count, count)} most important "
             f"({most['stated_share']:.0f}% of respondents, rank 1), yet it ranks {derived_rank} of {len(ranked)} in "
             f"derived importance for {what} ({most['importance']:.1f}%, 95% CI {most['importance_ci_low']:.1f} to "
             f"{most['importance_ci_high']:.1f}; the intervals of the items ranked {min(ranks)} to {max(ranks)} "

@@ -94,7 +94,7 @@ def test_drivers_names_the_stated_most_important_service_and_its_derived_rank(re
     assert stated["item"] == "Q3_11"  # police services
     ranked = report.importance.sort_values("importance", ascending=False)["item"].tolist()
     sentence = next(f for f in _findings(report.findings) if f.startswith("Respondents most often name"))
-    assert "among the 4 most important" in sentence
+    assert "among the four most important" in sentence
     assert f"({stated['stated_share']:.0f}% of respondents, rank 1), yet it ranks {ranked.index('Q3_11') + 1} of 15" \
         in sentence
 
