@@ -15,7 +15,6 @@ import pandas as pd
 
 import cxlab
 from cxlab.data.respondents import respondent_table
-from cxlab.report.findings import points_text
 from cxlab.stats.summary import item_scale
 
 __all__ = ["Survey"]
@@ -151,11 +150,6 @@ class Survey:
             text += f" comes from column {spec['column']} of the file"
         codes = [str(c) for c in spec.get("missing_codes", [])]
         return text + (f"; {_listed(codes)} (no answer) {'is' if len(codes) == 1 else 'are'} missing." if codes else ".")
-
-    def rule_text(self, min_difference: float) -> str:
-        """The rule every verdict follows, in words."""
-        return (f"A difference is called above or below, a rise or a fall, only when it passes the Benjamini-Hochberg "
-                f"false discovery rate (5%) and also reaches {points_text(min_difference)} on 0-100.")
 
 
 def _range(scale: tuple[float, float]) -> str:
