@@ -1,4 +1,4 @@
-"""The sources of published points, listed point by point, with addresses that wrap on a narrow page."""
+"""The sources of published points, listed point by point, with addresses that may wrap on a narrow page."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def sources_block(points: pd.DataFrame, *, source: str = "source", describe: str
                   heading: str = "Sources, point by point") -> Block:
     """Each distinct source once, with the points it gives (``describe``: one short text per point).
 
-    A source that is an address becomes a link whose text may wrap; any other source stays text.
+    An address is written out (not linked: a report loads nothing and links nowhere), with places
+    where it may wrap on a narrow page; any other source stays text as it is.
 
     Examples
     --------
@@ -41,8 +42,7 @@ def sources_block(points: pd.DataFrame, *, source: str = "source", describe: str
     items, lines = [], [heading]
     for where, rows in points.groupby(source, sort=False):
         given = "; ".join(rows[describe])
-        shown = (f'<a href="{escape(where, quote=True)}">{_breakable(where)}</a>' if where.startswith(("http://", "https://"))
-                 else escape(where))
+        shown = _breakable(where) if where.startswith(("http://", "https://")) else escape(where)
         items.append(f"<li>{escape(given)}: {shown}</li>")
         lines.append(f"- {where}: {given}")
     html = f'<section class="sources" aria-label="{escape(heading)}"><ul>{"".join(items)}</ul></section>'

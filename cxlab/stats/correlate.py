@@ -57,11 +57,13 @@ def direction(low: float, high: float) -> str:
 
 def bootstrap_interval(
     samples: Sequence[np.ndarray], statistic: Callable[..., np.ndarray], *, paired: bool = True,
-    n_boot: int = 2000, confidence: float = 0.95, seed: int = 0,
+    n_boot: int = 2000, confidence: float = 0.95, seed: int = 0, vectorized: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Percentile bootstrap interval of ``statistic`` (scipy.stats.bootstrap, seeded), skipping undefined resamples.
 
-    ``statistic`` takes the resampled arrays and returns a 1-d array of estimates. A resample
+    ``statistic`` takes the resampled arrays and returns a 1-d array of estimates (with
+    ``vectorized``, it takes arrays whose last axis holds the resampled units, and an ``axis``
+    argument, and returns one row of estimates per resample along the first axis). A resample
     for which it returns NaN (a correlation where one side has no spread) is left out of the
     percentiles; the count of such resamples is returned third.
 
@@ -74,8 +76,8 @@ def bootstrap_interval(
     """
     with warnings.catch_warnings():  # undefined resamples are left out below, and counted
         warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        boot = stats.bootstrap(tuple(samples), lambda *s: np.atleast_1d(statistic(*s)), paired=paired,
-                               vectorized=False, n_resamples=n_boot, confidence_level=confidence,
+        boot = stats.bootstrap(tuple(samples), statistic if vectorized else lambda *s: np.atleast_1d(statistic(*s)),
+                               paired=paired, vectorized=vectorized, n_resamples=n_boot, confidence_level=confidence,
                                method="percentile", rng=np.random.default_rng(seed))
     draws = np.atleast_2d(boot.bootstrap_distribution)
     bad = np.isnan(draws).any(axis=0)
@@ -84,12 +86,19 @@ def bootstrap_interval(
     return low, high, int(bad.sum())
 
 
-def _pair_statistic(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Pearson's r and Spearman's rho of one (re)sample; NaN where a side has no spread."""
-    if np.ptp(x) == 0 or np.ptp(y) == 0:
-        return np.array([np.nan, np.nan])
-    rx, ry = stats.rankdata(x), stats.rankdata(y)
-    return np.array([np.corrcoef(x, y)[0, 1], np.corrcoef(rx, ry)[0, 1]])
+def _pearson_along(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Pearson's r along the last axis; NaN where a side has no spread."""
+    dx, dy = x - x.mean(axis=-1, keepdims=True), y - y.mean(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (dx * dy).sum(axis=-1) / np.sqrt((dx * dx).sum(axis=-1) * (dy * dy).sum(axis=-1))
+    return np.where((np.ptp(x, axis=-1) == 0) | (np.ptp(y, axis=-1) == 0), np.nan, r)
+
+
+def _pair_statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Pearson's r and Spearman's rho of each resample (units on the last axis); NaN where a side has no spread."""
+    x, y = np.moveaxis(x, axis, -1), np.moveaxis(y, axis, -1)
+    rx, ry = stats.rankdata(x, axis=-1), stats.rankdata(y, axis=-1)
+    return np.stack([_pearson_along(x, y), _pearson_along(rx, ry)])
 
 
 def _fisher(r: float, n: int, *, variance: float, confidence: float) -> tuple[float, float]:
@@ -110,7 +119,7 @@ def _one(x: np.ndarray, y: np.ndarray, *, n_boot: int, confidence: float, seed: 
     spearman = stats.spearmanr(x, y)
     s_low, s_high = _fisher(spearman.statistic, n, variance=SPEARMAN_VARIANCE, confidence=confidence)
     (pb_low, sb_low), (pb_high, sb_high), skipped = bootstrap_interval(
-        [x, y], _pair_statistic, n_boot=n_boot, confidence=confidence, seed=seed)
+        [x, y], _pair_statistic, n_boot=n_boot, confidence=confidence, seed=seed, vectorized=True)
     return {"n": n, "pearson": float(pearson.statistic), "pearson_ci_low": float(p_low),
             "pearson_ci_high": float(p_high), "pearson_boot_low": pb_low, "pearson_boot_high": pb_high,
             "pearson_p": float(pearson.pvalue), "spearman": float(spearman.statistic), "spearman_ci_low": s_low,
