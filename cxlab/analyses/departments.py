@@ -190,8 +190,8 @@ def _findings(points: pd.DataFrame, table: pd.DataFrame, *, index: str, min_year
         "only the departments a source named are present, so a year's departments are not a league table and a "
         f"department missing from a year says nothing about its score; {NO_INTERVAL}")]
     caveat = ("department scores are whole numbers as published, so a department within half a point of the "
-              "federal score counts as level" + "".join(
-                  f"; the {federal}'s {r.year} score ({r.federal:.1f}) is derived, not stated" for r in derived.itertuples()))
+              "federal score counts as level" + "".join(f"; the {federal}'s {r.year} score ({r.federal:.1f}) is "
+                                                        "derived, not stated" for r in derived.itertuples()))
     above, below = (table[table["pattern"] == p] for p in ("leads in every year", "trails in every year"))
     reference = f"the {federal}'s {index} score of the same year"
     found.append(Finding(f"Departments above {reference} in every year they appear (at least {min_years} years): "

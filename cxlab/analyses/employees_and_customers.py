@@ -54,7 +54,8 @@ DRIVER_ITEMS = ["effectiveness", "ease", "efficiency", "equity", "employee"]
 _SHORT_ENGAGEMENT = {"eei": "EEI", "eei_leaders_lead": "EEI: leaders lead", "eei_supervisors": "EEI: supervisors",
                      "eei_intrinsic_work_experience": "EEI: intrinsic work experience"}
 _CAVEAT = ("a correlation across {n} departments, not a cause: it cannot say that engaging employees would change "
-           "what customers report; A-11 covers only the services a department reports, FEVS all its employees")
+           "what customers report; A-11 covers only the services a department reports, while FEVS asks employees "
+           "across the whole department")
 
 
 @dataclass(frozen=True)
@@ -617,10 +618,10 @@ def _methods(year: int, start: int | None, n_boot: int, min_n: int) -> str:
         "when leaving it out alone changes what the Fisher-z interval says (positive, negative, or unclear). An "
         "interval that includes zero means the departments are too few to tell. Changes: only the services that "
         "report a measure in both years count, with a Welch interval; FEVS changes are differences of published "
-        "points. Derived importance within A-11: A-11 publishes answer counts per question and service-quarter, "
-        "never a respondent's answers to two questions together, so importance cannot be estimated across "
-        "respondents. Instead each service-quarter (the records of one service in one quarter, pooled) gives its "
-        "mean of each driver; the correlations between these means are computed across service-quarters, each "
+        "points. Derived importance within A-11: A-11 publishes answer counts per question for each service, "
+        "touchpoint and quarter, never a respondent's answers to two questions together, so importance cannot be "
+        "estimated across respondents. Instead each service-quarter (the records of one service in one quarter, "
+        "pooled) gives its mean of each driver; the correlations between these means are computed across service-quarters, each "
         "weighted by its respondents to the outcome (and, beside it, each once), and Johnson's relative weights "
         "share their R² among the five drivers (effectiveness, ease, efficiency, equity, employee helpfulness; "
         "satisfaction and trust are the two outcomes, so neither explains the other). Only service-quarters with "

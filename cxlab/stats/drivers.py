@@ -4,7 +4,7 @@ These work on respondent rows (one row per respondent, one column per item), wit
 deletion: a respondent counts when every item used has an answer. Cells or models with fewer
 than ``min_n`` complete respondents are suppressed, as in :mod:`cxlab.stats.summary`.
 
-Where only aggregates exist (A-11 reports answer distributions per service and quarter, never
+Where only aggregates exist (A-11 reports answer distributions per service, touchpoint and quarter, never
 a respondent's answers to two questions together), :func:`cell_importance` gives the same
 relative weights across cells: the items' cell means against the outcome's cell mean, each cell
 weighted by its respondents (or each cell once), with a bootstrap that resamples whole clusters
