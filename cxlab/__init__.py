@@ -4,14 +4,14 @@ Load real public data in one line, then compare, trend and explain satisfaction 
 
 >>> import cxlab
 >>> cxlab.datasets()["name"].tolist()
-['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'sandiego_2015']
+['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'fevs_engagement', 'sandiego_2015']
 >>> scores = cxlab.load("cx_benchmarks")
 >>> a11 = cxlab.load("a11_hisp")
 >>> sat = cxlab.summarize_counts(a11[a11["driver"] == "satisfaction"],
 ...                              counts=[f"count_{k}" for k in range(1, 6)], by=["fiscal_year"])
 >>> sat[["fiscal_year", "n", "mean", "ci_low", "ci_high"]].round(1).head(1)
    fiscal_year        n  mean  ci_low  ci_high
-0         2021  3927424  83.2    83.2     83.3
+0         2021  3927357  83.2    83.2     83.3
 """
 
 from importlib import import_module as _import_module

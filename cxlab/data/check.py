@@ -46,14 +46,17 @@ def check(target: str, *, mapping: Path | None = None) -> CheckResult:
     >>> result = check(str(folder / "service_survey.csv"), mapping=folder / "service_survey.yml")
     >>> result.ok, len(result.table)
     (True, 720)
-    >>> check("cx_benchmarks").ok
-    True
+    >>> check("cx_benchmarks").ok, check("fevs_engagement").ok
+    (True, True)
     """
     source = registry.mapping_source(Path(target), mapping) if mapping else registry.source(target)
     try:
-        from cxlab.data.loaders import left_out_of_source, load_source
+        from cxlab.data.loaders import crosswalk_of_source, left_out_of_source, load_source
 
-        return CheckResult(source, table=load_source(source), left_out=left_out_of_source(source))
+        table = load_source(source)
+        if "crosswalk" in source.entry:
+            crosswalk_of_source(source, table=table)
+        return CheckResult(source, table=table, left_out=left_out_of_source(source))
     except DataError as err:
         return CheckResult(source, problems=err.problems)
 
@@ -92,7 +95,7 @@ def describe_left_out(left_out: pd.DataFrame) -> list[str]:
     --------
     >>> lines = describe_left_out(check("a11_hisp").left_out)
     >>> print(lines[0])  # doctest: +ELLIPSIS
-    209 rows screened out (left out of every estimate; cxlab.load(NAME, keep_flagged=True) keeps them):
+    245 rows screened out (left out of every estimate; cxlab.load(NAME, keep_flagged=True) keeps them):
     >>> print(lines[-1])
     368 question slots not used: 291 measure none of the drivers, 70 have no answers, 7 have answers but no text
     """
