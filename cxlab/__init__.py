@@ -4,7 +4,7 @@ Load real public data in one line, then compare, trend and explain satisfaction 
 
 >>> import cxlab
 >>> cxlab.datasets()["name"].tolist()
-['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'industry_survey', 'sandiego_2015']
+['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'fevs_engagement', 'industry_survey', 'sandiego_2015']
 >>> scores = cxlab.load("cx_benchmarks")
 >>> a11 = cxlab.load("a11_hisp")
 >>> sat = cxlab.summarize_counts(a11[a11["driver"] == "satisfaction"],

@@ -24,6 +24,12 @@ CASES = {
     "complaints-one-product": ("complaints", {"product": "Credit card or prepaid card"},
                                "478 complaints about Credit card or prepaid card in this sample"),
     "a11-respondents-default": ("a11_respondent_scorecard", {}, "SYNTHETIC DATA: these responses were made up"),
+    "departments-default": ("departments", {}, "Department of the Interior in all 6 (2008, 2015, 2016, 2017, 2021, "
+                                               "2022"),
+    "employees-default": ("employees_and_customers", {"n_boot": 200},
+                          "Across 13 departments, FEVS engagement (the EEI, 2022) and A-11 satisfaction (FY2022)"),
+    "employees-first-complete-year": ("employees_and_customers", {"fiscal_year": 2021, "n_boot": 100},
+                                      "The A-11 data hold no complete fiscal year before FY2021"),
 }
 
 

@@ -211,11 +211,11 @@ def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], da
     narrows its services. A rule whose data set cannot be used is left to the data set's own
     problem, reported once.
     """
-    problems, matched = [], {}
+    problems, matched, named = [], {}, {}
     for key, rule in rules.items():
         value = values.get(key)
         if "data" in rule:
-            rule = {**rule, "data": str(rule["data"]).format(**values)}
+            rule = named[key] = {**rule, "data": str(rule["data"]).format(**values)}
             if data.problem(rule["data"]) is not None:
                 continue
         if value is None and not {"items", "groups"} & set(rule):
@@ -236,7 +236,7 @@ def _value_problems(rules: dict[str, dict[str, Any]], values: dict[str, Any], da
             problems.append(f"the rule for parameter {key!r} names column {', '.join(map(repr, absent))}, which "
                             f"{rule['data']} does not have (columns: {', '.join(map(str, table.columns))})")
             continue
-        earlier = [k for k in matched if rules[k]["data"] == rule["data"]]
+        earlier = [k for k in matched if named[k]["data"] == rule["data"]]
         for other in rule.get("within", earlier):
             table = table[matched[other].reindex(table.index, fill_value=False)] if other in matched else table
         hit = table[columns].eq(value).any(axis=1)

@@ -17,6 +17,7 @@ reads end-of-file, and it and every kernel it forked are killed together.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import json
 import os
@@ -213,7 +214,8 @@ class KernelFactory:
             kernel.wait(5)
         for stream in (self._template.stdin, self._template.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):  # a pipe the killed template left half-written
+                    stream.close()
         shutil.rmtree(self._sockets, ignore_errors=True)
 
     def __enter__(self) -> KernelFactory:

@@ -46,14 +46,17 @@ def check(target: str, *, mapping: Path | None = None) -> CheckResult:
     >>> result = check(str(folder / "service_survey.csv"), mapping=folder / "service_survey.yml")
     >>> result.ok, len(result.table)
     (True, 720)
-    >>> check("cx_benchmarks").ok
-    True
+    >>> check("cx_benchmarks").ok, check("fevs_engagement").ok
+    (True, True)
     """
     source = registry.mapping_source(Path(target), mapping) if mapping else registry.source(target)
     try:
-        from cxlab.data.loaders import left_out_of_source, load_source
+        from cxlab.data.loaders import crosswalk_of_source, left_out_of_source, load_source
 
-        return CheckResult(source, table=load_source(source), left_out=left_out_of_source(source))
+        table = load_source(source)
+        if "crosswalk" in source.entry:
+            crosswalk_of_source(source, table=table)
+        return CheckResult(source, table=table, left_out=left_out_of_source(source))
     except DataError as err:
         return CheckResult(source, problems=err.problems)
 

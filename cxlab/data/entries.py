@@ -16,15 +16,16 @@ from cxlab.data.periods import PLACEHOLDERS, period_formats
 from cxlab.data.readers import FORMATS
 from cxlab.data.scales import Scale
 
-__all__ = ["A11_DRIVERS", "A11_FLAGS", "DETAIL_KEYS", "LAYOUTS", "TIDY_KEYS", "check_entry", "mapped_columns"]
+__all__ = ["A11_DRIVERS", "A11_FLAGS", "CROSSWALK_KEYS", "DETAIL_KEYS", "LAYOUTS", "TIDY_KEYS", "check_entry",
+           "mapped_columns", "score_keys"]
 
 _Report = Callable[[str, object, str], Problem]
 
 _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "scale", "missing_codes",
-           "columns", "read"}
+           "columns", "read", "crosswalk", "crosswalk_sha256", "crosswalk_columns", "crosswalk_of"}
 #: The layouts, each with the keys it requires and the ones it may have besides the common ones.
 LAYOUTS: dict[str, dict[str, set[str]]] = {
-    "scores": {"required": {"scale"}, "optional": set()},
+    "scores": {"required": {"scale"}, "optional": {"measures", "constants", "labels"}},
     "answer_counts": {"required": {"scale", "questions"}, "optional": {"period", "driver_table", "driver_table_sha256"}},
     "respondents": {"required": {"scale", "items"}, "optional": {"groups", "period", "dictionary", "dictionary_sha256",
                                                                  "labels", "value_labels", "scales", "stated_importance"}},
@@ -44,6 +45,8 @@ TIDY_KEYS = {
     "comments": ["comment_id", "text"],
     "a11_respondents": ["respondent_id", "detail_id", "question_1", "text"],
 }
+#: Tidy names that ``crosswalk_columns`` must map: the other data set's name, this one's (or empty), and why.
+CROSSWALK_KEYS = ["from", "to", "reason"]
 #: Tidy names that ``details_columns`` must map (the A-11 collection details a response joins to).
 DETAIL_KEYS = ["detail_id", "provider", "service", "channel", "fiscal_year", "quarter", "customers",
                "offered_survey", "respondents"]
@@ -121,6 +124,15 @@ _SHAPES: dict[str, tuple[Callable[[object], bool], str]] = {
                                    "items respondents called most important"),
     "items": (_texts, "a list of column names or one regular expression"),
     "questions": (lambda v: isinstance(v, Mapping), "a mapping describing the question slots"),
+    "measures": (lambda v: _mapping_of(_text)(v) and len(v) > 0,
+                 "a mapping of measure names to the file's columns holding them (at least one)"),
+    "constants": (_mapping_of(lambda v: _text(v) or _number(v)),
+                  "a mapping of tidy names to one value (text or a number) for every row"),
+    "crosswalk": (_text, "text"),
+    "crosswalk_sha256": (lambda v: v is None or _text(v), "text"),
+    "crosswalk_columns": (_mapping_of(_text), "a mapping of from, to and reason to the crosswalk file's columns"),
+    "crosswalk_of": (lambda v: isinstance(v, Mapping) and _text(v.get("data")) and _text(v.get("column")),
+                     "{data: DATA SET, column: TIDY COLUMN}: whose names the crosswalk's from column holds"),
 }
 
 
@@ -134,6 +146,21 @@ def mapped_columns(entry: Mapping[str, Any]) -> list[str]:
     """
     groups = [g["column"] for g in (entry.get("groups") or {}).values() if isinstance(g, Mapping)]
     return [str(c) for c in (entry.get("columns") or {}).values()] + groups
+
+
+def score_keys(entry: Mapping[str, Any]) -> list[str]:
+    """The tidy names a ``scores`` entry's ``columns`` must map: those no ``measures`` or ``constants`` give.
+
+    With ``measures`` each named file column holds one measure, so ``series`` (the measure's name)
+    and ``score`` come from them; a tidy name in ``constants`` has one value for every row.
+
+    Examples
+    --------
+    >>> score_keys({"measures": {"eei": "eei"}, "constants": {"index": "FEVS", "value_type": "stated"}})
+    ['entity', 'period', 'scale_max', 'note', 'source']
+    """
+    given = set(entry.get("constants") or {}) | ({"series", "score"} if entry.get("measures") else set())
+    return [k for k in TIDY_KEYS["scores"] if k not in given]
 
 
 def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Problem]:
@@ -167,7 +194,13 @@ def check_entry(entry: Mapping[str, Any], file: str = "datasets.yml") -> list[Pr
     problems += [problem(k, None, f"this key: layout {layout!r} needs it")
                  for k in sorted({"file", "columns"} | spec["required"]) if k not in entry]
     columns = entry.get("columns")
-    problems += _check_columns(columns, "columns", TIDY_KEYS[layout], problem)
+    problems += _check_columns(columns, "columns", score_keys(entry) if layout == "scores" else TIDY_KEYS[layout],
+                               problem)
+    if layout == "scores":
+        problems += _check_score_sources(entry, problem)
+    if "crosswalk" in entry:
+        problems += _check_columns(entry.get("crosswalk_columns", {}), "crosswalk_columns", CROSSWALK_KEYS, problem)
+        problems += [problem(k, None, "this key: a crosswalk needs it") for k in ("crosswalk_of",) if k not in entry]
     if layout == "a11_respondents":
         problems += _check_columns(entry.get("details_columns"), "details_columns", DETAIL_KEYS, problem)
     problems += _check_scale(entry, problem)
@@ -200,6 +233,24 @@ def _check_columns(columns: object, key: str, wanted: list[str], problem: _Repor
         return [problem(key, columns, "a mapping of tidy names to the file's column names")]
     return [problem(f"{key}.{k}", None, f"a column of the file for the tidy column {k!r}")
             for k in wanted if k not in columns]
+
+
+def _check_score_sources(entry: Mapping[str, Any], problem: _Report) -> list[Problem]:
+    """Each tidy score column comes from one place: ``columns``, ``constants`` or ``measures``."""
+    columns, constants = entry.get("columns") or {}, entry.get("constants") or {}
+    fixed = {"entity", "period", "score"} | ({"series"} if entry.get("measures") else set())
+    allowed = [k for k in TIDY_KEYS["scores"] if k not in fixed]
+    problems = [problem(f"constants.{k}", constants[k], "a tidy name of the scores layout that may be the same "
+                        "for every row: " + ", ".join(allowed)) for k in constants if k not in allowed]
+    given = {k: "constants" for k in constants if k in allowed}
+    given.update(dict.fromkeys(("series", "score") if entry.get("measures") else (), "measures"))
+    problems += [problem(f"columns.{k}", columns[k], f"no column: {k} is given by {given[k]}")
+                 for k in columns if k in given]
+    if constants.get("value_type", "stated") not in ("stated", "derived"):
+        problems.append(problem("constants.value_type", constants["value_type"], "stated or derived"))
+    if not isinstance(constants.get("scale_max", 1), int | float) or constants.get("scale_max", 1) <= 0:
+        problems.append(problem("constants.scale_max", constants["scale_max"], "a number > 0 (the top of the scale)"))
+    return problems
 
 
 def _check_scale(entry: Mapping[str, Any], problem: _Report) -> list[Problem]:

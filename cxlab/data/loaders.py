@@ -3,7 +3,8 @@
 Seven layouts, chosen by the registry entry's ``layout`` (keys in ``data/README.md``):
 
 ``scores``
-    published index points, one row per entity and period (``cx_benchmarks``);
+    published index points, one row per entity and period (``cx_benchmarks``), or per entity,
+    period and measure when one row holds several measures (``fevs_engagement``);
 ``answer_counts``
     A-11 style: counts of answers at each scale point in numbered question slots, one tidy row
     per record and question (``a11_hisp``);
@@ -60,7 +61,7 @@ from cxlab.data.schemas import (
 )
 
 __all__ = ["LEFT_OUT_COLUMNS", "MAX_PROBLEMS", "load", "load_source", "excluded", "left_out_of_source", "dictionary",
-           "questions"]
+           "questions", "crosswalk", "crosswalk_of_source"]
 
 #: The columns of :func:`excluded` (and of a loaded answer-count table's ``attrs["flagged"]`` records).
 LEFT_OUT_COLUMNS = ["row", "record_id", "agency", "service", "period", "question", "question_text", "driver", "n",
@@ -251,29 +252,102 @@ def _read(source: Source) -> tuple[pd.DataFrame, str]:
 
 
 def _load_scores(source: Source) -> pd.DataFrame:
+    """Published points: one tidy row per file row, or per file row and measure with ``measures``.
+
+    The columns of :data:`cxlab.data.schemas.SCORES`, then any other mapped column as text in
+    the order of the mapping. ``series`` and ``score`` come from ``measures`` when the entry has
+    them (``series`` is then the measure's name), and a tidy name in ``constants`` is the same
+    for every row. ``attrs["measures"]`` lists the measures and ``attrs["labels"]`` their wording.
+    """
     raw, shown = _read(source)
-    cols = source.entry["columns"]
-    checks = {
-        cols["period"]: [PERIOD],
-        cols["score"]: [number("a number")],
-        cols["scale_max"]: [positive("a number > 0 (the top of the scale)")],
-        cols["value_type"]: [one_of(["stated", "derived"])],
-    }
-    checks.update({cols[k]: [] for k in ("index", "series", "entity", "note", "source")})
+    entry = source.entry
+    cols, constants = entry["columns"], entry.get("constants") or {}
+    measures = entry.get("measures") or {"score": cols["score"]}
+    checks: dict[str, list] = {c: [] for c in cols.values()}
+    checks[cols["period"]] = [PERIOD]
+    checks.update({c: [number("a number")] for c in measures.values()})
+    if "scale_max" in cols:
+        checks[cols["scale_max"]] = [positive("a number > 0 (the top of the scale)")]
+    if "value_type" in cols:
+        checks[cols["value_type"]] = [one_of(["stated", "derived"])]
     validate_raw(raw, raw_schema(checks), shown)
-    tidy = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)]
+    base = raw.rename(columns={v: k for k, v in cols.items()})[list(cols)].assign(**constants)
+    parts = [base.assign(row=raw.index, column=column, score=raw[column],
+                         **({"series": name} if "measures" in entry else {}))
+             for name, column in measures.items()]
+    tidy = pd.concat(parts).sort_values("row", kind="stable", ignore_index=True)
     tidy["score"] = numbers(tidy["score"])
-    tidy["scale_max"] = numbers(tidy["scale_max"])
-    over = tidy.index[(tidy["score"] < 0) | (tidy["score"] > tidy["scale_max"])]
+    tidy["scale_max"] = numbers(tidy["scale_max"].astype(str))
+    over = tidy[(tidy["score"] < 0) | (tidy["score"] > tidy["scale_max"])]
     if len(over):
-        raise DataError(
-            [Problem(shown, int(i) + 2, cols["score"], raw.at[i, cols["score"]],
-                     f"a score from 0 to the row's {cols['scale_max']}") for i in over]
-        )
+        raise DataError([Problem(shown, int(r.row) + 2, r.column, raw.at[r.row, r.column],
+                                 f"a score from 0 to the row's top of the scale ({r.scale_max:g})")
+                         for r in over.itertuples()])
     tidy["score_100"] = tidy["score"] / tidy["scale_max"] * 100
     tidy = pd.concat([tidy, parse_periods(tidy["period"])], axis=1)
-    table = SCORES.validate(tidy[list(SCORES.columns)])
-    table.attrs["file_columns"] = raw.attrs["file_columns"]
+    tidy["note"] = tidy["note"].astype(str)
+    scores = SCORES.validate(tidy[list(SCORES.columns)])
+    others = [k for k in cols if k not in SCORES.columns]
+    table = pd.concat([scores, tidy[others]], axis=1)
+    table.attrs.update(measures=list(measures) if "measures" in entry else [],
+                       labels=dict(entry.get("labels") or {}), file_columns=raw.attrs["file_columns"])
+    return table
+
+
+def crosswalk(name: str) -> pd.DataFrame:
+    """The reviewed crosswalk of a data set: which of its entities each name of another data set belongs to.
+
+    The entry's ``crosswalk`` file has one row per name used by the data set that
+    ``crosswalk_of`` names (its ``from`` column), the entity of this data set it belongs to (its
+    ``to`` column; empty when there is none) and the ``reason``. Every name appears once, every
+    row gives a reason, and every entity named is one this data set has.
+
+    Returns
+    -------
+    DataFrame
+        ``from_entity``, ``entity`` (empty text when there is none), ``reason``, then the file's
+        other columns as text. ``attrs["of"]`` is the entry's ``crosswalk_of``
+        (``{"data": ..., "column": ...}``).
+
+    Examples
+    --------
+    >>> agencies = crosswalk("fevs_engagement")
+    >>> agencies.attrs["of"]
+    {'data': 'a11_hisp', 'column': 'agency'}
+    >>> agencies.set_index("from_entity").loc["Internal Revenue Service", "entity"]
+    'Department of the Treasury'
+    >>> agencies.set_index("from_entity").loc["Department of Veterans Affairs", "entity"]
+    ''
+    """
+    return crosswalk_of_source(registry.source(name))
+
+
+def crosswalk_of_source(source: Source, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`crosswalk` for a :class:`cxlab.data.registry.Source` (registered or a mapping file).
+
+    ``table`` is the data set as already loaded (it is loaded when not given), for its entities.
+    """
+    _check(source)
+    if "crosswalk" not in source.entry:
+        raise KeyError(f"data set {source.entry['name']!r} has no crosswalk in datasets.yml")
+    shown, cols = source.shown("crosswalk"), source.entry["crosswalk_columns"]
+    raw = read_table(source.path("crosswalk"), shown, find=list(cols.values()))
+    validate_raw(raw, raw_schema({cols["from"]: [filled("a name as the other data set writes it")],
+                                  cols["to"]: [],
+                                  cols["reason"]: [filled("why the name belongs to this entity, or to none")]}), shown)
+    names = raw[cols["from"]].str.strip()
+    entities = set((load_source(source) if table is None else table)["entity"])
+    problems = _repeated(names, shown, cols["from"], "a name")
+    problems += [Problem(shown, int(i) + 2, cols["to"], v, "an entity of this data set, or empty for none")
+                 for i, v in raw[cols["to"]].str.strip().items() if v and v not in entities]
+    if problems:
+        raise DataError(problems)
+    tidy = raw.apply(lambda c: c.str.strip()).rename(columns={cols["from"]: "from_entity", cols["to"]: "entity",
+                                                              cols["reason"]: "reason"})
+    table = tidy[["from_entity", "entity", "reason", *(c for c in tidy.columns
+                                                        if c not in {"from_entity", "entity", "reason"})]]
+    table = table.reset_index(drop=True)
+    table.attrs["of"] = dict(source.entry["crosswalk_of"])
     return table
 
 

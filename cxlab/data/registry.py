@@ -38,7 +38,7 @@ __all__ = [
 REGISTRY_FILE = "datasets.yml"
 #: The registry key holding the sha256 of each file key.
 _HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "driver_table": "driver_table_sha256",
-              "details": "details_sha256"}
+              "details": "details_sha256", "crosswalk": "crosswalk_sha256"}
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
@@ -58,7 +58,7 @@ def _shape_problems(name: str, spec: object) -> list[Problem]:
     if not isinstance(spec, dict):
         return [Problem(REGISTRY_FILE, None, str(name), spec, "a mapping of keys (file, sha256, layout, ...)")]
     return [Problem(REGISTRY_FILE, None, f"{name}.{key}", spec[key], "text")
-            for key in ("file", "dictionary", *_HASH_KEYS.values())
+            for key in ("file", "dictionary", "crosswalk", *_HASH_KEYS.values())
             if spec.get(key) is not None and not isinstance(spec[key], str)]
 
 
@@ -93,7 +93,7 @@ def registry(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     Examples
     --------
     >>> sorted(registry())
-    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'industry_survey', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'fevs_engagement', 'industry_survey', 'sandiego_2015']
     """
     return _entries(folder)[0]
 
@@ -137,7 +137,8 @@ class Source:
     registry_file: str = REGISTRY_FILE
 
     def path(self, key: str = "file") -> Path:
-        """The file named by ``entry[key]`` (``file``, ``dictionary``, ``driver_table`` or ``details``), checked if registered."""
+        """The file named by ``entry[key]`` (``file``, ``dictionary``, ``driver_table``, ``details`` or
+        ``crosswalk``), checked if registered."""
         if self.registered:
             return verified_path(self.entry[key], self.entry.get(_HASH_KEYS[key]), self.folder)
         path = self.folder / str(self.entry[key])
@@ -189,7 +190,7 @@ def datasets() -> pd.DataFrame:
     Examples
     --------
     >>> datasets()["name"].tolist()
-    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'industry_survey', 'sandiego_2015']
+    ['a11_hisp', 'a11_respondents_synthetic', 'cfpb_complaints', 'cx_benchmarks', 'fevs_engagement', 'industry_survey', 'sandiego_2015']
     """
     columns = ["name", "title", "layout", "file", "licence", "source"]
     rows = [{c: e.get(c) for c in columns} for e in registry().values()]

@@ -4,6 +4,12 @@ These work on respondent rows (one row per respondent, one column per item), wit
 deletion: a respondent counts when every item used has an answer. Cells or models with fewer
 than ``min_n`` complete respondents are suppressed, as in :mod:`cxlab.stats.summary`.
 
+Where only aggregates exist (A-11 reports answer distributions per service, touchpoint and quarter, never
+a respondent's answers to two questions together), :func:`cell_importance` gives the same
+relative weights across cells: the items' cell means against the outcome's cell mean, each cell
+weighted by its respondents (or each cell once), with a bootstrap that resamples whole clusters
+of cells (a service with all its quarters).
+
 Derived importance of an item is shown two ways: its Spearman correlation with the outcome,
 and its share of the model's R-squared. The share comes from Johnson's relative weights
 (default; fast, fine for many items) or from the Shapley decomposition of R-squared (the LMG
@@ -21,10 +27,15 @@ import pingouin as pg
 from scipy import stats
 
 from cxlab.stats.compare import _groups, _quiet_pingouin
+from cxlab.stats.correlate import bootstrap_interval
 from cxlab.stats.summary import MIN_N, ScaleSpec, item_scale, rescale
 
-__all__ = ["cronbach_alpha", "importance", "quadrant"]
+__all__ = ["CELL_IMPORTANCE_COLUMNS", "cell_importance", "cronbach_alpha", "importance", "quadrant"]
 
+#: The columns of :func:`cell_importance`.
+CELL_IMPORTANCE_COLUMNS = ["item", "cells", "clusters", "weighting", "correlation", "correlation_ci_low",
+                           "correlation_ci_high", "importance", "importance_ci_low", "importance_ci_high", "r2",
+                           "r2_ci_low", "r2_ci_high", "degenerate", "note"]
 _ALPHA_COLUMNS = ["n", "n_items", "alpha", "ci_low", "ci_high", "suppressed", "note"]
 _IMPORTANCE_COLUMNS = ["item", "n", "performance", "spearman", "spearman_ci_low",
                        "spearman_ci_high", "importance", "importance_ci_low",
@@ -178,6 +189,115 @@ def importance(
     out.loc[out["item"].isin(flat), "note"] = "no variance: left out of the model"
     return out[["item", "n", "method", "note"]].merge(estimates, on="item", how="left")[
         _IMPORTANCE_COLUMNS]
+
+
+def _weighted_correlations(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The correlation matrix of the columns of ``values``, each row weighted by ``weights``."""
+    cov = np.cov(values, rowvar=False, aweights=weights)
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return cov / np.outer(sd, sd)
+
+
+def cell_importance(
+    cells: pd.DataFrame,
+    *,
+    outcome: str,
+    items: Sequence[str],
+    cluster: str,
+    weight: str | None = None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+    min_cells: int = 20,
+) -> pd.DataFrame:
+    """Derived importance across cells (service-quarters, say) from cell means, with a cluster bootstrap.
+
+    Each cell is one row: the means of the ``items`` and of the ``outcome`` (0-100), and its
+    ``weight`` (its respondents). The correlations between the columns are computed across the
+    cells, each weighted by ``weight`` (or each cell once), and Johnson's relative weights share
+    their R-squared among the items, as :func:`importance` does across respondents. Cells that
+    lack the outcome or any item are left out. The bootstrap resamples whole ``cluster`` groups
+    (a service with all its quarters), since cells of one cluster are not independent.
+
+    These are associations between aggregates: they say which items go with the outcome from
+    one cell to the next, not how any respondent's answers go together.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        One row per cell with the item and outcome means, ``cluster`` and ``weight``.
+    outcome : str
+        The outcome's column (satisfaction, say).
+    items : list of str
+        The candidate drivers' columns.
+    cluster : str
+        The column whose groups the bootstrap resamples.
+    weight : str, optional
+        Each cell's weight (its respondents); every cell counts once when None.
+    n_boot : int
+        Bootstrap resamples of clusters.
+    confidence : float
+        Level of the percentile intervals.
+    seed : int
+        Seed of the bootstrap.
+    min_cells : int
+        Fewer complete cells (or fewer than 3 clusters): no estimate.
+
+    Returns
+    -------
+    DataFrame
+        One row per item: ``item, cells, clusters, weighting`` (``respondents`` or ``each cell
+        once``), ``correlation`` (weighted Pearson, item with outcome) and its interval,
+        ``importance`` (share of R-squared, percent; the items add to 100) and its interval,
+        ``r2`` (of the whole model) and its interval, ``degenerate`` (resamples that could not be
+        computed, left out of the intervals), ``note``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> cells = pd.DataFrame({"service": np.repeat(list("abcdefghij"), 4),
+    ...                       "ease": rng.uniform(50, 90, 40), "staff": rng.uniform(50, 90, 40),
+    ...                       "respondents": rng.integers(50, 500, 40)})
+    >>> cells["satisfied"] = 0.8 * cells["ease"] + 0.2 * cells["staff"] + rng.normal(0, 3, 40)
+    >>> imp = cell_importance(cells, outcome="satisfied", items=["ease", "staff"], cluster="service",
+    ...                       weight="respondents", n_boot=200)
+    >>> imp[["item", "cells", "clusters", "importance", "importance_ci_low", "importance_ci_high"]].round(1)
+        item  cells  clusters  importance  importance_ci_low  importance_ci_high
+    0   ease     40        10        95.5               85.1                98.7
+    1  staff     40        10         4.5                1.3                14.9
+    """
+    items = list(items)
+    columns = items + [outcome]
+    complete = cells.dropna(subset=columns + ([weight] if weight else []))
+    complete = complete[complete[weight] > 0] if weight else complete
+    values = complete[columns].to_numpy(float)
+    weights = complete[weight].to_numpy(float) if weight else np.ones(len(complete))
+    groups = pd.factorize(complete[cluster])[0]
+    k = len(items)
+    out = pd.DataFrame({"item": items, "cells": len(complete), "clusters": groups.max() + 1 if len(groups) else 0,
+                        "weighting": "respondents" if weight else "each cell once", "note": ""})
+    if len(complete) < min_cells or out["clusters"].iloc[0] < 3 or (np.ptp(values, axis=0) == 0).any():
+        out["note"] = (f"{len(complete)} complete cells in {out['clusters'].iloc[0]} clusters: too few (at least "
+                       f"{min_cells} cells in 3 clusters, each measure varying, are needed)")
+        return out.reindex(columns=CELL_IMPORTANCE_COLUMNS)
+    rows_of = [np.flatnonzero(groups == g) for g in range(groups.max() + 1)]
+
+    def statistic(picked: np.ndarray) -> np.ndarray:
+        rows = np.concatenate([rows_of[g] for g in picked])
+        corr = _weighted_correlations(values[rows], weights[rows])
+        if not np.isfinite(corr).all():
+            return np.full(2 * k + 1, np.nan)
+        shares = _relative_weights_of(corr)
+        return np.r_[corr[-1, :-1], shares / shares.sum() * 100, shares.sum()]
+
+    point = statistic(np.arange(len(rows_of)))
+    low, high, skipped = bootstrap_interval([np.arange(len(rows_of))], statistic, n_boot=n_boot,
+                                            confidence=confidence, seed=seed)
+    return out.assign(
+        correlation=point[:k], correlation_ci_low=low[:k], correlation_ci_high=high[:k],
+        importance=point[k:2 * k], importance_ci_low=low[k:2 * k], importance_ci_high=high[k:2 * k],
+        r2=point[-1], r2_ci_low=low[-1], r2_ci_high=high[-1], degenerate=skipped)[CELL_IMPORTANCE_COLUMNS]
 
 
 def quadrant(

@@ -32,7 +32,7 @@ def test_bundled_files_match_the_registry_and_the_shared_originals():
 def test_datasets_lists_every_registered_set_with_licence():
     listed = cxlab.datasets()
     assert listed["name"].tolist() == ["a11_hisp", "a11_respondents_synthetic", "cfpb_complaints", "cx_benchmarks",
-                                       "industry_survey", "sandiego_2015"]
+                                       "fevs_engagement", "industry_survey", "sandiego_2015"]
     assert listed["licence"].str.len().gt(10).all()
 
 
@@ -161,7 +161,8 @@ def test_a_registry_path_may_not_leave_the_data_folder(data_copy: Path):
 
 
 def test_an_unknown_data_set_lists_the_known_ones():
-    with pytest.raises(KeyError, match="registered: a11_hisp, a11_respondents_synthetic, cfpb_complaints, cx_benchmarks, industry_survey, sandiego_2015"):
+    with pytest.raises(KeyError, match="registered: a11_hisp, a11_respondents_synthetic, cfpb_complaints, cx_benchmarks, fevs_engagement, "
+                                 "industry_survey, sandiego_2015"):
         cxlab.load("acsi")
 
 
