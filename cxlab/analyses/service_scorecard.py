@@ -240,7 +240,7 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
     found = []
     if lead is not None:
         found.append(Finding(
-            f"In {latest}, {lead['measure'].lower()} with {service} was {estimate_text(lead)} on a 0-100 scale "
+            f"In {latest}, {lead['measure'].lower()} with {service.rstrip('.')} was {estimate_text(lead)} on a 0-100 scale "
             f"({int(lead['n']):,} respondents)."))
     if len(now) >= 2:
         found.append(Finding(f"Highest in {latest}: {now['measure'].iloc[-1].lower()} at {now['mean'].iloc[-1]:.1f}; "

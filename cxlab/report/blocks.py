@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["FINDINGS_MIMETYPE", "Block", "findings_block", "table_block", "figure_block", "note_block"]
+from cxlab.report import numbers
+from cxlab.report.layout import DPI, text_boxes
+
+__all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "findings_block", "table_block", "figure_block", "note_block"]
 
 #: Output type under which a findings block also carries its sentences (the build reads them).
 FINDINGS_MIMETYPE = "application/vnd.cxlab.report.findings+json"
+#: Output type under which a figure carries the box of every text it draws (a layout test reads them).
+FIGURE_MIMETYPE = "application/vnd.cxlab.report.figure-text+json"
 
 
 @dataclass(frozen=True)
@@ -26,17 +31,21 @@ class Block:
     """A fragment of safe HTML with a plain-text twin; notebooks display it as it is.
 
     ``findings``, when given, travels with the output as JSON so that a build can list a
-    report's headline without parsing its HTML.
+    report's headline without parsing its HTML; ``figure_text``, the measured text of a figure
+    (:func:`cxlab.report.layout.text_boxes`), so that a test can check every figure's layout.
     """
 
     html: str
     text: str
     findings: tuple[str, ...] = ()
+    figure_text: dict[str, object] | None = field(default=None, compare=False)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         bundle: dict[str, object] = {"text/html": self.html, "text/plain": self.text}
         if self.findings:
             bundle[FINDINGS_MIMETYPE] = {"findings": list(self.findings)}
+        if self.figure_text is not None:
+            bundle[FIGURE_MIMETYPE] = self.figure_text
         return bundle
 
     def __repr__(self) -> str:
@@ -75,21 +84,15 @@ def note_block(text: str) -> Block:
     return Block(f'<p class="note">{escape(text)}</p>', text)
 
 
-def _cell(value: object) -> str:
-    """A value as table text: missing or blank as a dash, yes/no for flags, one decimal for floats.
+def _cell(value: object, write=numbers.number) -> str:
+    """A value as escaped table text, written by the shared number formatter (:mod:`cxlab.report.numbers`).
 
     Examples
     --------
-    >>> [_cell(v) for v in (None, float("nan"), "", True, 68.14, "<b>")]
-    ['–', '–', '–', 'yes', '68.1', '&lt;b&gt;']
+    >>> [_cell(v) for v in (None, float("nan"), "", True, 68.14, "<b>", 1224019, -0.0)]
+    ['–', '–', '–', 'yes', '68.1', '&lt;b&gt;', '1,224,019', '0.0']
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return escape(str(value))
+    return escape(numbers.cell(value, write))
 
 
 def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
@@ -102,10 +105,11 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
     3
     """
     head = "".join(f'<th scope="col">{_cell(c)}</th>' for c in frame.columns)
+    formats = [numbers.column_format(c) for c in frame.columns]
     rows = "".join(
         "<tr>"
-        + f'<th scope="row">{_cell(row[0])}</th>'
-        + "".join(f"<td>{_cell(v)}</td>" for v in row[1:])
+        + f'<th scope="row">{_cell(row[0], formats[0])}</th>'
+        + "".join(f"<td>{_cell(v, f)}</td>" for v, f in zip(row[1:], formats[1:]))
         + "</tr>"
         for row in frame.itertuples(index=False)
     )
@@ -119,7 +123,9 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
 def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame) -> Block:
     """A figure as an inline PNG with its alt text, caption, and its data as a table.
 
-    The PNG carries no timestamp or software stamp, so the same figure gives the same bytes.
+    The PNG is the figure's own canvas (no cropping, so text the layout pushed out shows as cut)
+    and carries no timestamp or software stamp, so the same figure gives the same bytes. The box
+    of every text it draws travels with the block (``figure_text``).
 
     Examples
     --------
@@ -132,14 +138,16 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame) 
     >>> 'alt="An empty chart."' in b.html and "<details>" in b.html
     True
     """
+    measured = text_boxes(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(figure)
     png = base64.b64encode(buffer.getvalue()).decode("ascii")
     table = table_block(data, caption=f"Data for the figure: {caption}")
     html = (
-        f'<figure class="chart"><img src="data:image/png;base64,{png}" alt="{escape(alt)}">'
+        f'<figure class="chart"><img src="data:image/png;base64,{png}" width="{measured["width"]}" '
+        f'height="{measured["height"]}" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption>"
         f"<details><summary>Show the data behind this figure</summary>{table.html}</details></figure>"
     )
-    return Block(html, f"[Figure: {alt}]")
+    return Block(html, f"[Figure: {alt}]", figure_text=measured)
