@@ -74,7 +74,8 @@ def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N, min_dif
         findings=findings_block(found),
         trend_chart=plots.trend_lines_chart(summary, series="entity", period="period", title=f"{label}: by period"),
         latest_chart=plots.estimate_chart(latest, label="entity", title=f"{label}: {latest_period}",
-                                          reference=overall["mean"], reference_label="all respondents"),
+                                          reference=overall["mean"], reference_label="all respondents",
+                                          order=responses.attrs.get("order", {}).get("entity")),
         shares_table=table_block(_shares_view(shares), caption=f"{label}: top-two-box share"),
         methods=note_block(_methods(dataset, scale, weight, min_n, min_difference)),
     )

@@ -21,7 +21,7 @@ __all__ = ["A11_DRIVERS", "A11_FLAGS", "DETAIL_KEYS", "LAYOUTS", "TIDY_KEYS", "c
 _Report = Callable[[str, object, str], Problem]
 
 _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "scale", "missing_codes",
-           "columns", "read"}
+           "columns", "read", "order"}
 #: The layouts, each with the keys it requires and the ones it may have besides the common ones.
 LAYOUTS: dict[str, dict[str, set[str]]] = {
     "scores": {"required": {"scale"}, "optional": set()},
@@ -93,6 +93,8 @@ _SHAPES: dict[str, tuple[Callable[[object], bool], str]] = {
                "a period spec: format (text or a list), label, unit (text), fiscal_year_start (a month 1-12)"),
     "groups": (_mapping_of(_group), "a mapping of group name to {column: NAME, missing_codes: [CODES]}"),
     "labels": (_mapping_of(_text), "a mapping of item to its wording"),
+    "order": (_mapping_of(lambda v: isinstance(v, list) and all(_text(x) for x in v)),
+              "a mapping of a column to its values in reading order (a list of text)"),
     "items": (_texts, "a list of column names or one regular expression"),
     "questions": (lambda v: isinstance(v, Mapping), "a mapping describing the question slots"),
 }
