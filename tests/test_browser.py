@@ -144,7 +144,7 @@ def test_reports_are_small_self_contained_and_name_no_local_path(built):
         html = path.read_text(encoding="utf-8")
         assert path.stat().st_size <= MAX_BYTES, (path.name, path.stat().st_size)
         assert _leaks(html) == [], path.name
-        assert re.search(r"""(src|href)=["']?(https?:)?//""", html) is None, path.name
+        assert re.search(r"""\bsrc=["']?(https?:)?//|<link[^>]*href=["']?(https?:)?//""", html) is None, path.name
 
 
 def test_report_structure_findings_figures_methods_provenance(built):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -22,6 +23,8 @@ __all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "findings_block", "t
 
 #: Output type under which a findings block also carries its sentences (the build reads them).
 FINDINGS_MIMETYPE = "application/vnd.cxlab.report.findings+json"
+#: A cell that is a web address, and only that, is shown as a link (a source, say).
+_URL = re.compile(r"https?://[^\s<>\"']+")
 #: Output type under which a figure carries the box of every text it draws (a layout test reads them).
 FIGURE_MIMETYPE = "application/vnd.cxlab.report.figure-text+json"
 
@@ -91,8 +94,18 @@ def _cell(value: object, write=numbers.number) -> str:
     --------
     >>> [_cell(v) for v in (None, float("nan"), "", True, 68.14, "<b>", 1224019, -0.0)]
     ['–', '–', '–', 'yes', '68.1', '&lt;b&gt;', '1,224,019', '0.0']
+
+    A web address (http or https, nothing else) becomes a link to it:
+
+    >>> _cell("https://example.org/a?b=1&c=2")
+    '<a class="source" href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>'
+    >>> _cell("javascript:alert(1)")
+    'javascript:alert(1)'
     """
-    return escape(numbers.cell(value, write))
+    text = numbers.cell(value, write)
+    if _URL.fullmatch(text):
+        return f'<a class="source" href="{escape(text)}">{escape(text)}</a>'
+    return escape(text)
 
 
 def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
