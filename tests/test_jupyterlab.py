@@ -21,6 +21,7 @@ from jupyter_client.session import Session
 
 from cxlab.analyses import sector_gap
 from cxlab.build.catalog import NOTEBOOKS
+from cxlab.report.blocks import FINDINGS_MIMETYPE
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
@@ -114,11 +115,13 @@ def test_a_notebook_runs_in_a_kernel_the_server_started(lab: Lab) -> None:
     finally:
         channel.close()
     assert not [out for _, outs in ran for out in outs if out["type"] == "error"]
-    expected = sector_gap.run(index="ACSI", lower="federal_government", upper="national")
-    findings = next(outs for source, outs in ran if source.strip() == "result.findings")
-    assert findings[0]["data"]["text/plain"] == expected.findings.text
     explorer = next(outs for source, outs in ran if "explore(" in source)
     assert WIDGET in explorer[0]["data"]  # in JupyterLab the notebook shows its explorer
+    # ... in place of the static findings, so the page shows one set of findings: the explorer's
+    assert not [out for _, outs in ran for out in outs if FINDINGS_MIMETYPE in out.get("data", {})]
+    charts = [out for _, outs in ran for out in outs if "<figure" in out.get("data", {}).get("text/html", "")]
+    expected = sector_gap.run(index="ACSI", lower="federal_government", upper="national")
+    assert charts[0]["data"]["text/plain"] == expected.scores_chart.text
     assert lab.api("DELETE", f"/api/sessions/{started['id']}").status_code == 204
     assert lab.api("GET", "/api/kernels").json() == []
 

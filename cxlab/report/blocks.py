@@ -133,12 +133,14 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
     return Block(html, f"{caption}\n{frame.to_string(index=False)}")
 
 
-def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame) -> Block:
+def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, png: bytes | None = None) -> Block:
     """A figure as an inline PNG with its alt text, caption, and its data as a table.
 
     The PNG is the figure's own canvas (no cropping, so text the layout pushed out shows as cut)
     and carries no timestamp or software stamp, so the same figure gives the same bytes. The box
-    of every text it draws travels with the block (``figure_text``).
+    of every text it draws travels with the block (``figure_text``). ``png``, the figure already
+    rendered (by an explorer that updates a figure in place), is used as it is: the figure is
+    neither measured, drawn again nor closed.
 
     Examples
     --------
@@ -151,15 +153,19 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame) 
     >>> 'alt="An empty chart."' in b.html and "<details>" in b.html
     True
     """
-    measured = text_boxes(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(figure)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    measured = None
+    if png is None:
+        measured = text_boxes(figure)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        plt.close(figure)
+        png = buffer.getvalue()
+    width, height = (round(v) for v in figure.bbox.size)
+    encoded = base64.b64encode(png).decode("ascii")
     table = table_block(data, caption=f"Data for the figure: {caption}")
     html = (
-        f'<figure class="chart"><img src="data:image/png;base64,{png}" width="{measured["width"]}" '
-        f'height="{measured["height"]}" alt="{escape(alt)}">'
+        f'<figure class="chart"><img src="data:image/png;base64,{encoded}" width="{width}" height="{height}" '
+        f'alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption>"
         f"<details><summary>Show the data behind this figure</summary>{table.html}</details></figure>"
     )

@@ -168,12 +168,13 @@ _OFFSETS = [(dx * r, dy * r) for r in (1, 2, 3, 4.5, 6, 8, 10.5, 13.5, 17, 22, 2
 
 
 def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], labels: Sequence[str], *,
-                 fontsize: float, step: float = 6.0) -> list[Text]:
+                 fontsize: float, step: float = 6.0, drawn: bool = False) -> list[Text]:
     """Label each point so that no label overlaps another label, a point or the axes' edge.
 
     Each label tries positions around its point, nearest first, then further out with a thin
     leader line; the labels of crowded points are placed first. The figure's layout must be
-    final (sizes set) before this is called. A label that finds no free place goes at its
+    final (sizes set) before this is called; ``drawn`` says it has been drawn with its current
+    limits already (an explorer's figure), which saves a draw. A label that finds no free place goes at its
     nearest position and the layout test reports it.
 
     Examples
@@ -189,7 +190,8 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], labels: Seque
     >>> plt.close(fig)
     """
     figure = ax.figure
-    figure.draw_without_rendering()
+    if not drawn:
+        figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
     points = ax.transData.transform(np.column_stack([x, y])) if len(x) else np.empty((0, 2))
     radius = 5 * figure.dpi / 72
@@ -197,29 +199,38 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], labels: Seque
     inside = ax.get_window_extent(renderer)
     crowd = [int(np.sum(np.hypot(*(points - p).T) < 60)) for p in points]
     leader = {"arrowstyle": "-", "color": "#767676", "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4}
+    to_pixels = step * figure.dpi / 72
 
-    def label(k: int, number: int) -> tuple[Text, Bbox]:
+    def where(k: int, number: int, size: tuple[float, float]) -> tuple[str, str, Bbox]:
+        """Alignment and box of label ``k`` at candidate ``number`` (computed, not drawn)."""
         dx, dy = _OFFSETS[number]
-        text = ax.annotate(labels[k], (x[k], y[k]), xytext=(dx * step, dy * step), textcoords="offset points",
-                           ha="left" if dx > 0 else "right" if dx < 0 else "center",
-                           va="bottom" if dy > 0 else "top" if dy < -0.5 else "center",
-                           fontsize=fontsize, linespacing=1.1, arrowprops=leader if number >= 12 else None)
-        return text, _extent(text, renderer)
+        ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+        va = "bottom" if dy > 0 else "top" if dy < -0.5 else "center"
+        x0 = points[k][0] + dx * to_pixels - {"left": 0, "right": 1, "center": 0.5}[ha] * size[0]
+        y0 = points[k][1] + dy * to_pixels - {"bottom": 0, "top": 1, "center": 0.5}[va] * size[1]
+        return ha, va, Bbox.from_extents(x0, y0, x0 + size[0], y0 + size[1])
 
     placed: dict[int, Text] = {}
     for k in sorted(range(len(points)), key=lambda i: (-crowd[i], i)):
-        least = (float("inf"), 0)
+        text = ax.annotate(labels[k], (x[k], y[k]), xytext=(0, 0), textcoords="offset points", fontsize=fontsize,
+                           linespacing=1.1)
+        size = tuple(_extent(text, renderer).size)
+        least, chosen = (float("inf"), 0), None
         for number in range(len(_OFFSETS)):
-            text, box = label(k, number)
+            box = where(k, number, size)[2]
             inside_axes = inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
-            clash = _overlap(box, taken, 2)
-            if inside_axes and not clash:
+            clash = _overlap(box, taken, 2) if inside_axes else float("inf")
+            if not clash:
+                chosen = number
                 break
-            text.remove()
-            if inside_axes:
-                least = min(least, (clash, number))
-        else:  # every place collides: keep the one that collides least, and the layout test says so
-            text, box = label(k, least[1])
+            least = min(least, (clash, number))
+        number = least[1] if chosen is None else chosen  # none free: the least crowded, and the layout test says so
+        ha, va, box = where(k, number, size)
+        dx, dy = _OFFSETS[number]
+        text.remove()
+        text = ax.annotate(labels[k], (x[k], y[k]), xytext=(dx * step, dy * step), textcoords="offset points",
+                           ha=ha, va=va, fontsize=fontsize, linespacing=1.1,
+                           arrowprops=leader if number >= 12 else None)
         placed[k] = text
         taken.append(box)
     return [placed[k] for k in range(len(points))]

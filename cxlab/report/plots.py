@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -37,6 +38,11 @@ __all__ = [
     "styles",
     "use_style",
     "canvas",
+    "legend",
+    "titles",
+    "without_examples",
+    "SMALL",
+    "row_positions",
     "series_chart",
     "gap_chart",
     "describe_series",
@@ -44,6 +50,7 @@ __all__ = [
     "trend_lines_chart",
     "heatmap_chart",
     "scatter_chart",
+    "scatter_description",
     "share_chart",
     "share_text",
 ]
@@ -67,7 +74,7 @@ EMPTY_FILL = "#f2f2f2"
 _FONT = {"font.size": 11, "axes.titlesize": 12.5, "axes.labelsize": 11, "xtick.labelsize": 10.5,
          "ytick.labelsize": 10.5, "legend.fontsize": 10.5, "legend.title_fontsize": 10.5}
 #: Points of font size for labels written inside a plot (point labels, bar values, cell values).
-_SMALL = 10
+SMALL = 10.0
 #: Characters per line of a row label, a legend entry, an axis label and a title.
 _LABEL, _LEGEND, _AXIS, _TITLE = 38, 48, 60, 80
 #: Inches a line of 10.5-point text needs, and what a figure needs besides its rows.
@@ -122,8 +129,11 @@ def use_style() -> None:
                          "text.parse_math": False, **_FONT})
 
 
-def canvas(height: float) -> tuple[Figure, Axes]:
+def canvas(height: float, *, kept: bool = False) -> tuple[Figure, Axes]:
     """A figure as wide as the report's text column, ``height`` inches tall, laid out so nothing is cut.
+
+    A ``kept`` figure (one an explorer updates in place) is not registered with pyplot and draws
+    on its own Agg canvas, so saving it again and again costs one draw each time.
 
     Examples
     --------
@@ -135,10 +145,14 @@ def canvas(height: float) -> tuple[Figure, Axes]:
     >>> plt.close(fig)
     """
     use_style()
-    return plt.subplots(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    if not kept:
+        return plt.subplots(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure, figure.add_subplot()
 
 
-def _legend(fig: Figure, ax: Axes, handles: Sequence[object] | None = None, *, columns: int = 2) -> None:
+def legend(fig: Figure, ax: Axes, handles: Sequence[object] | None = None, *, columns: int = 2) -> None:
     """The figure's legend under the plot, its entries wrapped; nothing when there is nothing to explain."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
@@ -149,19 +163,25 @@ def _legend(fig: Figure, ax: Axes, handles: Sequence[object] | None = None, *, c
                    ncols=min(columns, len(handles)), frameon=False)
 
 
-def _titles(ax: Axes, title: str, *, xlabel: str = "", ylabel: str = "") -> None:
+def titles(ax: Axes, title: str, *, xlabel: str = "", ylabel: str = "") -> None:
     """The title centred on the whole figure (row labels make the axes narrower), wrapped axis labels."""
     ax.figure.suptitle(wrap(title, _TITLE), fontweight="bold", fontsize=_FONT["axes.titlesize"])
     ax.set_xlabel(wrap(xlabel, _AXIS))
     ax.set_ylabel(wrap(ylabel, 45))
 
 
-def _row_positions(labels: Sequence[str]) -> tuple[list[float], float]:
-    """Where each wrapped row label sits (first at the top) and the axes' height in inches."""
+def row_positions(labels: Sequence[str]) -> tuple[list[float], float]:
+    """Where each wrapped row label sits (first at the top) and the axes' height in inches.
+
+    Examples
+    --------
+    >>> [round(v, 2) for v in row_positions(["one line", "two\\nlines"])[0]]
+    [0.68, 0.26]
+    """
     heights = [max(1, label.count("\n") + 1) * _LINE + 0.12 for label in labels]
     tops = np.cumsum([0.0] + heights[:-1])
     total = float(sum(heights))
-    return [total - top - h / 2 for top, h in zip(tops, heights)], total
+    return [float(total - top - h / 2) for top, h in zip(tops, heights)], total
 
 
 def _movement(first: float, last: float) -> str:
@@ -211,13 +231,13 @@ def series_chart(series: dict[str, pd.DataFrame], *, title: str) -> Block:
             ax.scatter(x[derived], points["score"][derived], marker=marker, facecolor="white", edgecolor=colour,
                        linewidth=2, zorder=4)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _titles(ax, title, xlabel="Year (each point at the start of its period)", ylabel="Score (0-100)")
+    titles(ax, title, xlabel="Year (each point at the start of its period)", ylabel="Score (0-100)")
     handles = ax.get_legend_handles_labels()[0]
     if any_derived:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
                               markeredgecolor=GAP_COLOUR, markeredgewidth=2,
                               label="hollow marker: derived from other published figures"))
-    _legend(fig, ax, handles)
+    legend(fig, ax, handles)
     data = pd.concat(
         [p.assign(Series=name)[["Series", "period", "score", "value_type"]] for name, p in series.items()]
     ).rename(columns={"period": "Period", "score": "Score", "value_type": "Value"})
@@ -238,13 +258,13 @@ def gap_chart(aligned: pd.DataFrame, *, title: str, upper: str, lower: str) -> B
         if derived:
             bar.set(hatch="//", facecolor="white", edgecolor=PALETTE[0], linewidth=1.5)
     crowded = len(aligned) > 12
-    ax.bar_label(bars, labels=[numbers.number(v) for v in aligned["gap"]], padding=3, fontsize=_SMALL,
+    ax.bar_label(bars, labels=[numbers.number(v) for v in aligned["gap"]], padding=3, fontsize=SMALL,
                  rotation=90 if crowded else 0)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(y=0.25 if crowded else 0.15)
-    _titles(ax, title, xlabel="Calendar year in which both periods start", ylabel="Gap (points)")
+    titles(ax, title, xlabel="Calendar year in which both periods start", ylabel="Gap (points)")
     if aligned["derived"].any():
-        _legend(fig, ax, [Patch(facecolor=PALETTE[0], label="both scores stated"),
+        legend(fig, ax, [Patch(facecolor=PALETTE[0], label="both scores stated"),
                           Patch(facecolor="white", edgecolor=PALETTE[0], hatch="//",
                                 label="hatched: at least one score derived")])
     data = aligned[["year", "period_left", "period_right", "score_left", "score_right", "gap", "derived"]]
@@ -297,7 +317,7 @@ def estimate_chart(
              .fillna(False).astype(bool))
     rows = _ordered(table.assign(_marked=flags), label, order, "mean")
     names = [wrap(v, _LABEL) for v in rows[label]]
-    y, height = _row_positions(names)
+    y, height = row_positions(names)
     fig, ax = canvas(max(2.6, height + _FRAME + 0.3 * bool(reference is not None or marked is not None)))
     y = pd.Series(y, index=rows.index)
     shown = rows.dropna(subset=["mean"])
@@ -314,11 +334,11 @@ def estimate_chart(
         ax.axvline(value, color=colour, linestyle=style, label=f"{name}: {numbers.number(value)}")
     for index in rows.index.difference(shown.index):
         ax.annotate("too few answers to show", (0.01, y[index]), xycoords=("axes fraction", "data"), va="center",
-                    fontsize=_SMALL, color="#454545")
+                    fontsize=SMALL, color="#454545")
     ax.set_yticks(list(y), names)
     ax.set_ylim(0, height)
-    _titles(ax, title, xlabel=xlabel)
-    _legend(fig, ax, columns=2)
+    titles(ax, title, xlabel=xlabel)
+    legend(fig, ax, columns=2)
     data = rows[[label, "n", "mean", "ci_low", "ci_high", "note"]].rename(
         columns={label: label.replace("_", " ").capitalize(), "n": "Respondents", "mean": "Estimate",
                  "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
@@ -375,12 +395,12 @@ def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title:
     ticks = list(range(0, len(periods), step))
     names = [p.replace("-", "\n") if quarters else wrap(p, 12) for p in periods]
     ax.set_xticks(ticks, [names[i] for i in ticks])
-    _titles(ax, title, xlabel=_FY_NOTE if quarters else "Period", ylabel="Score (0-100), with 95% interval")
+    titles(ax, title, xlabel=_FY_NOTE if quarters else "Period", ylabel="Score (0-100), with 95% interval")
     handles = ax.get_legend_handles_labels()[0]
     if broken:
         handles.append(Line2D([], [], color=GAP_COLOUR, linestyle=(0, (1, 4)), linewidth=2,
                               label="a break in a line: no estimate that quarter (no or too few answers)"))
-    _legend(fig, ax, handles, columns=3)
+    legend(fig, ax, handles, columns=3)
     data = summary[[series, period, "n", "mean", "ci_low", "ci_high", "note"]].rename(
         columns={series: "Measure", period: "Period", "n": "Respondents", "mean": "Mean (0-100)",
                  "ci_low": "95% CI low", "ci_high": "95% CI high", "note": "Note"})
@@ -415,16 +435,16 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str, row_label: str, value_lab
     cells = np.vectorize(lambda v: numbers.number(v, 0) if np.isfinite(v) else "")(values) if values.size else values
     low, high = (np.nanmin(values), np.nanmax(values)) if np.isfinite(values).any() else (0, 100)
     sns.heatmap(pd.DataFrame(values, index=rows, columns=columns), ax=ax, cmap="cividis", vmin=low, vmax=high,
-                annot=cells, fmt="", annot_kws={"fontsize": _SMALL},
+                annot=cells, fmt="", annot_kws={"fontsize": SMALL},
                 cbar_kws={"label": value_label, "location": "top", "shrink": 0.6, "aspect": 30},
                 linewidths=0.5)
     for i, j in zip(*np.nonzero(empty)):
         ax.add_patch(Rectangle((j, i), 1, 1, facecolor=EMPTY_FILL, edgecolor=GAP_COLOUR, hatch="//", linewidth=0))
     ax.tick_params(axis="y", rotation=0)
-    ax.tick_params(axis="x", rotation=0, labelsize=_SMALL)
-    _titles(ax, title)
+    ax.tick_params(axis="x", rotation=0, labelsize=SMALL)
+    titles(ax, title)
     if empty.any():
-        _legend(fig, ax, [Patch(facecolor=EMPTY_FILL, edgecolor=GAP_COLOUR, hatch="//",
+        legend(fig, ax, [Patch(facecolor=EMPTY_FILL, edgecolor=GAP_COLOUR, hatch="//",
                                 label="hatched grey: no data, or too few answers to show")])
     data = matrix.reset_index().rename(columns={matrix.index.name or "index": row_label})
     stacked = matrix.stack()
@@ -438,12 +458,12 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str, row_label: str, value_lab
     return figure_block(fig, alt=alt, caption=title, data=data)
 
 
-def _without_examples(text: object) -> str:
+def without_examples(text: object) -> str:
     """A point label without its parenthesised examples (the data table keeps the full wording).
 
     Examples
     --------
-    >>> _without_examples("Solid waste services (e.g., residential trash and recycling services) (Q3_12)")
+    >>> without_examples("Solid waste services (e.g., residential trash and recycling services) (Q3_12)")
     'Solid waste services (Q3_12)'
     """
     return re.sub(r"\s*\(e\.g\.[^)]*\)", "", str(text))
@@ -468,21 +488,34 @@ def scatter_chart(
         handles.append(Line2D([], [], color=PALETTE[4], linewidth=1, linestyle="--",
                               label="dashed lines: the average of the items on each axis"))
     ax.margins(0.12)
-    _titles(ax, title, xlabel=xlabel, ylabel=ylabel)
-    _legend(fig, ax, handles)
-    for text in place_labels(ax, shown[x].tolist(), shown[y].tolist(), [wrap(_without_examples(v), 24) for v in shown[label]],
-                             fontsize=_SMALL):
+    titles(ax, title, xlabel=xlabel, ylabel=ylabel)
+    legend(fig, ax, handles)
+    for text in place_labels(ax, shown[x].tolist(), shown[y].tolist(), [wrap(without_examples(v), 24) for v in shown[label]],
+                             fontsize=SMALL):
         text.set_in_layout(False)
     fig.set_layout_engine("none")  # the labels were placed on this layout: keep it
     data = table[[label, x, y]].rename(columns={label: "Item", x: xlabel, y: ylabel})
-    if shown.empty:
-        alt = f"Scatter chart: {title}. No item has both values."
-    else:
-        top_x, top_y = shown.loc[shown[x].idxmax()], shown.loc[shown[y].idxmax()]
-        alt = (f"Scatter chart: {title}. {len(shown)} items; {xlabel} from {numbers.number(shown[x].min())} to "
-               f"{numbers.number(shown[x].max())} (highest: {top_x[label]}), {ylabel} from "
-               f"{numbers.number(shown[y].min())} to {numbers.number(shown[y].max())} (highest: {top_y[label]}).")
+    alt = scatter_description(shown, x=x, y=y, label=label, title=title, xlabel=xlabel, ylabel=ylabel)
     return figure_block(fig, alt=alt, caption=title, data=data)
+
+
+def scatter_description(shown: pd.DataFrame, *, x: str, y: str, label: str, title: str, xlabel: str,
+                        ylabel: str) -> str:
+    """The alt text of a scatter chart: how many items, the range of each axis and its highest item.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"item": ["Parks", "Police"], "perf": [61.2, 70.04], "imp": [9.1, 12.0]})
+    >>> scatter_description(items, x="perf", y="imp", label="item", title="Q", xlabel="Performance",
+    ...                     ylabel="Importance")
+    'Scatter chart: Q. 2 items; Performance from 61.2 to 70.0 (highest: Police), Importance from 9.1 to 12.0 (highest: Police).'
+    """
+    if shown.empty:
+        return f"Scatter chart: {title}. No item has both values."
+    top_x, top_y = shown.loc[shown[x].idxmax()], shown.loc[shown[y].idxmax()]
+    return (f"Scatter chart: {title}. {len(shown)} items; {xlabel} from {numbers.number(shown[x].min())} to "
+            f"{numbers.number(shown[x].max())} (highest: {top_x[label]}), {ylabel} from "
+            f"{numbers.number(shown[y].min())} to {numbers.number(shown[y].max())} (highest: {top_y[label]}).")
 
 
 def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | None = None,
@@ -506,7 +539,7 @@ def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | N
     rows = list(dict.fromkeys(shares[label] if order is None else [v for v in order if v in set(shares[label])]))
     groups = list(shares.groupby(series, sort=False)) if series else [(None, shares)]
     wrapped = [wrap(r, _LABEL) for r in rows]
-    y, height = _row_positions(wrapped)
+    y, height = row_positions(wrapped)
     fig, ax = canvas(max(2.6, height + _FRAME + 0.3 * bool(series)))
     step = 0.5 * min(_LINE * 1.6, height / max(len(rows), 1)) / max(len(groups), 1)
     for k, ((colour, marker), (name, part)) in enumerate(zip(styles(len(groups)), groups)):
@@ -519,9 +552,9 @@ def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | N
     ax.set_yticks(y, wrapped)
     ax.set_ylim(0, height)
     ax.set(xlim=(0, 100))
-    _titles(ax, title, xlabel=xlabel)
+    titles(ax, title, xlabel=xlabel)
     if series:
-        _legend(fig, ax, columns=len(groups))
+        legend(fig, ax, columns=len(groups))
     columns = [label] + ([series] if series else []) + ["n", "count", "share", "ci_low", "ci_high", "note"]
     data = shares[columns].rename(columns={label: label.replace("_", " ").capitalize(), "n": "Comments",
                                            "count": "With it", "share": "Share (%)", "ci_low": "95% CI low",
