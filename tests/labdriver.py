@@ -107,6 +107,14 @@ def running_lab(home: Path) -> Iterator[Lab]:
                 process.wait()
 
 
+#: True once the kernel of the notebook in view is idle.
+_IDLE = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    return panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel && panel.sessionContext.session.kernel.status === 'idle';
+}"""
+
+
 @dataclass
 class Visit:
     """A JupyterLab page and the console errors it logged."""
@@ -131,11 +139,7 @@ def open_lab(browser: Browser, lab: Lab, path: str = "", *, width: int = 1400, h
 def run_all(visit: Visit, *, timeout: float = 240) -> Locator:
     """Run every cell of the open notebook; the explorer once it has drawn its figures."""
     page = visit.page
-    page.wait_for_function("""() => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        return panel && panel.sessionContext && panel.sessionContext.session
-            && panel.sessionContext.session.kernel && panel.sessionContext.session.kernel.status === 'idle';
-    }""", timeout=timeout * 1000)
+    page.wait_for_function(_IDLE, timeout=timeout * 1000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     explorer = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output .widget-vbox").first
     explorer.locator("figure.chart img").first.wait_for(timeout=timeout * 1000)
@@ -146,6 +150,12 @@ def run_all(visit: Visit, *, timeout: float = 240) -> Locator:
 def choose(explorer: Locator, label: str, option: str) -> None:
     """Choose ``option`` in the control labelled ``label``, as a person does."""
     explorer.get_by_label(label, exact=True).select_option(label=option)
+
+
+def settle(visit: Visit, *, timeout: float = 120) -> None:
+    """Wait until the kernel has answered the last change (it shows busy, then idle)."""
+    visit.page.wait_for_timeout(300)
+    visit.page.wait_for_function(_IDLE, timeout=timeout * 1000)
 
 
 #: The explorer of the notebook in view, in the page's own terms.

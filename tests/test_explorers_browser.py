@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.labdriver import ARGS, CHROMIUM, EXPLORERS, Lab, change, choose, open_lab, run_all, running_lab
+from tests.labdriver import ARGS, CHROMIUM, EXPLORERS, Lab, change, choose, open_lab, run_all, running_lab, settle
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,7 @@ def test_an_explorer_follows_its_controls_without_console_errors(lab: Lab, brows
         *first, (label, option) = EXPLORERS[notebook]
         for earlier in first:
             choose(explorer, *earlier)
+            settle(visit)
         seconds = change(visit, explorer, label, option)
         print(f"{notebook}: {label} -> {option} showed on screen in {seconds * 1000:.0f} ms")
         assert explorer.locator("[role=alert]").count() == 0

@@ -85,8 +85,12 @@ class ImportanceChart(_KeptFigure):
         self._limit(float(table["importance"].max()))
 
     def _limit(self, top: float) -> None:
-        """An axis to half as much again as ``top`` (room for the values), drawn again with its background."""
-        self.ax.set_xlim(0, min(100.0, top * 1.5 + 2))
+        """An axis to half as much again as ``top`` (room for the values), drawn again with its background.
+
+        The axis only ever widens, so that switching back and forth between groups redraws the
+        background at most once.
+        """
+        self.ax.set_xlim(0, min(100.0, max(top * 1.5 + 2, self.ax.get_xlim()[1] if self.background else 0)))
         self.freeze([*self.bars, *self.values])
 
     def update(self, table: pd.DataFrame) -> Block:
@@ -131,11 +135,17 @@ class QuadrantChart(_KeptFigure):
         self._limits(table)
 
     def _limits(self, table: pd.DataFrame) -> None:
-        """Axes that hold ``table``'s points with room to move, drawn again with their background."""
-        for axis, column in ((self.ax.set_xlim, "performance"), (self.ax.set_ylim, "importance")):
+        """Axes that hold ``table``'s points with room to move, drawn again with their background.
+
+        The axes only ever widen, so that switching back and forth between groups redraws the
+        background at most once or twice.
+        """
+        for get, set_, column in ((self.ax.get_xlim, self.ax.set_xlim, "performance"),
+                                  (self.ax.get_ylim, self.ax.set_ylim, "importance")):
             low, high = table[column].min(), table[column].max()
             pad = max((high - low) * 0.5, 2.0)
-            axis(low - pad, high + pad)
+            now = get() if self.background is not None else (low - pad, high + pad)
+            set_(min(now[0], low - pad), max(now[1], high + pad))
         self.freeze([self.points, *self.cuts, *self.labels])
 
     def update(self, table: pd.DataFrame) -> Block:

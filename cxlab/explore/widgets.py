@@ -42,7 +42,7 @@ import cxlab
 from cxlab.analyses import sector_gap, service_scorecard
 from cxlab.analyses.drivers import item_block
 from cxlab.analyses.resident_groups import GROUPS
-from cxlab.report.blocks import Block, findings_block
+from cxlab.report.blocks import Block, findings_block, unmeasured
 from cxlab.build.batch import BATCH_VARIABLE, REPORTS, Outcome
 from cxlab.build.catalog import CATALOG
 from cxlab.data.a11_drivers import DRIVER_LABELS, DRIVERS
@@ -170,7 +170,8 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Recompute the view; a selection that cannot be shown gives a message, not an error."""
         try:
-            blocks, note = self.view()
+            with unmeasured():
+                blocks, note = self.view()
         except SelectionError as err:
             blocks, note = {}, str(err)
         except Exception as err:  # the explorer is a UI boundary: say what failed, never a traceback
@@ -435,7 +436,7 @@ class DriverExplorer(Explorer):
                                options=[(f"{self.labels.get(i, i)} ({i})", i) for i in items_known])
         self.items = _choice(widgets.Dropdown, "Items that may drive it", wide=True, value=items,
                              options=[(self._block_name(b), b) for b in blocks])
-        self.group = _choice(widgets.Dropdown, "Residents by", value="district",
+        self.group = _choice(widgets.Dropdown, "Residents by", wide=True, value="district",
                              options=[(description[0].upper() + description[1:], g) for g, description in GROUPS.items()])
         self.levels = _choice(widgets.SelectMultiple, "Keep", rows=6)
         self._cells: dict[tuple[str, str], DriverCells] = {}

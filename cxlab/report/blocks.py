@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import escape
 
@@ -19,10 +22,12 @@ from matplotlib.figure import Figure
 from cxlab.report import numbers
 from cxlab.report.layout import DPI, text_boxes
 
-__all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "findings_block", "table_block", "figure_block", "note_block"]
+__all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "unmeasured", "findings_block", "table_block", "figure_block", "note_block"]
 
 #: Output type under which a findings block also carries its sentences (the build reads them).
 FINDINGS_MIMETYPE = "application/vnd.cxlab.report.findings+json"
+#: Whether figures measure their text as they are saved (reports: yes; explorers: no, for speed).
+_MEASURE: ContextVar[bool] = ContextVar("cxlab_measure_figures", default=True)
 #: A cell that is a web address, and only that, is shown as a link (a source, say).
 _URL = re.compile(r"https?://[^\s<>\"']+")
 #: Output type under which a figure carries the box of every text it draws (a layout test reads them).
@@ -133,6 +138,27 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
     return Block(html, f"{caption}\n{frame.to_string(index=False)}")
 
 
+@contextmanager
+def unmeasured() -> Iterator[None]:
+    """Figures made inside skip measuring their text (one draw less): for explorers, whose figures no test reads.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> with unmeasured():
+    ...     block = figure_block(plt.figure(), alt="Empty.", caption="Nothing", data=pd.DataFrame({"x": [1]}))
+    >>> block.figure_text is None
+    True
+    """
+    token = _MEASURE.set(False)
+    try:
+        yield
+    finally:
+        _MEASURE.reset(token)
+
+
 def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, png: bytes | None = None) -> Block:
     """A figure as an inline PNG with its alt text, caption, and its data as a table.
 
@@ -155,7 +181,7 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
     """
     measured = None
     if png is None:
-        measured = text_boxes(figure)
+        measured = text_boxes(figure) if _MEASURE.get() else None
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         plt.close(figure)
@@ -165,7 +191,7 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
     table = table_block(data, caption=f"Data for the figure: {caption}")
     html = (
         f'<figure class="chart"><img src="data:image/png;base64,{encoded}" width="{width}" height="{height}" '
-        f'alt="{escape(alt)}">'
+        f'style="max-width: 100%; height: auto" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption>"
         f"<details><summary>Show the data behind this figure</summary>{table.html}</details></figure>"
     )
