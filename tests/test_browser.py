@@ -15,6 +15,7 @@ import getpass
 import hashlib
 import io
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,3 +264,42 @@ def test_markup_in_data_never_runs_and_stays_visible_text(browser, data_copy: Pa
         assert SCRIPT in shown and ATTRIBUTE in shown, name
         page.context.close()
     assert _leaks((tmp_path / "markup.html").read_text(encoding="utf-8")) == []
+
+
+def _printed_pages(browser, path: Path, tmp_path: Path) -> list[list[str]]:
+    """The lines of text of each page of ``path`` printed to PDF on Letter paper (pdftotext)."""
+    page, _ = _open(browser, path)
+    pdf = tmp_path / f"{path.stem}.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    page.context.close()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [[line.strip() for line in chunk.splitlines() if line.strip()] for chunk in text.split("\f")[:-1]]
+
+
+#: A Letter page less Chromium's default margins, and the printed width a figure is scaled to (CSS px).
+_PAGE_HEIGHT, _PAGE_WIDTH = (11 - 0.8) * 96, (8.5 - 0.8) * 96
+
+
+def _before_a_giant(heading) -> bool:
+    """True when the heading introduces a figure taller than a printed page: nothing can keep them together."""
+    following = heading.find_next(["img", "h2", "h3"])
+    if following is None or following.name != "img" or not following.get("height"):
+        return False
+    return int(following["height"]) * min(1, _PAGE_WIDTH / int(following["width"])) > _PAGE_HEIGHT
+
+
+def test_printed_headings_stay_with_what_follows_and_the_last_page_is_not_nearly_empty(browser, built, tmp_path):
+    out, instances = built
+    firsts = {}
+    for instance in instances:
+        firsts.setdefault(instance.notebook, instance)
+    for instance in firsts.values():
+        path = out / f"{instance.name}.html"
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        headings = {h.get_text(strip=True) for h in soup.find_all(["h2", "h3"]) if not _before_a_giant(h)}
+        pages = _printed_pages(browser, path, tmp_path)
+        assert len(pages) > 1, instance.name
+        stranded = [(k + 1, lines[-1]) for k, lines in enumerate(pages[:-1]) if lines and lines[-1] in headings]
+        assert stranded == [], (instance.name, stranded)
+        full = max(len(lines) for lines in pages)
+        assert len(pages[-1]) >= 0.15 * full, (instance.name, len(pages[-1]), full)
