@@ -44,7 +44,7 @@ TERMS: tuple[Term, ...] = (
     Term("welch-anova", "Welch's ANOVA", rf"\bWelch(?:{_APOSTROPHE}s)? ANOVA\b",
          "A test of whether the averages of several groups differ more than chance would explain, without "
          "assuming that every group varies as much as the others."),
-    Term("welch", "Welch's test", rf"\bWelch(?:{_APOSTROPHE}s)?\b(?! ANOVA)",
+    Term("welch", "Welch's test", rf"\bWelch(?!(?:{_APOSTROPHE}s)? ANOVA)(?:{_APOSTROPHE}s)?\b",
          "A comparison of two averages that does not assume both groups vary equally; it gives the difference "
          "with its interval and a p-value."),
     Term("games-howell", "Games-Howell test", rf"\bGames{_DASH}Howell\b",
@@ -135,6 +135,8 @@ def terms_in(text: str) -> list[Term]:
     ['welch-anova', 'games-howell', 'hedges-g']
     >>> [t.key for t in terms_in("Gap of 8 points (95% CI 6.1 to 9.9).")]
     []
+    >>> [t.key for t in terms_in("Welch's ANOVA only")], [t.key for t in terms_in("a Welch difference")]
+    (['welch-anova'], ['welch'])
     """
     found = {term.key for _, _, term in _matches(text)}
     return [term for term in TERMS if term.key in found]
