@@ -10,25 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from tests.labdriver import ARGS, CHROMIUM, EXPLORERS, Lab, change, choose, open_lab, run_all, running_lab, settle
+from tests.labdriver import EXPLORERS, Lab, change, choose, open_lab, run_all, running_lab, settle
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     with running_lab(tmp_path_factory.mktemp("lab")) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash .ci/install-browser` (the browser tests never skip)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_make_lab_opens_the_sector_gap_notebook(lab: Lab, browser: Browser) -> None:

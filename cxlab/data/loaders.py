@@ -115,7 +115,8 @@ def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
             table = _load_answer_counts(source, keep_flagged=keep_flagged)
         else:
             table = _LAYOUTS[source.entry["layout"]](source)
-    table.attrs["order"] = {column: list(values) for column, values in (source.entry.get("order") or {}).items()}
+    if source.entry.get("order"):
+        table.attrs["order"] = {column: list(values) for column, values in source.entry["order"].items()}
     return table
 
 

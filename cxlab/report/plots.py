@@ -380,7 +380,6 @@ def trend_lines_chart(summary: pd.DataFrame, *, series: str, period: str, title:
     or one the data skip) leaves a break in its line, which the legend explains.
     """
     periods, quarters = _all_periods(list(summary[period]) + list(periods or []))
-    position = {p: i for i, p in enumerate(periods)}
     estimated = set(summary.dropna(subset=["mean"])[series])
     groups = [(name, rows) for name, rows in summary.groupby(series, sort=True) if name in estimated]
     fig, ax = canvas(5.0 + 0.25 * (len(groups) > 4))
