@@ -44,15 +44,15 @@ class _KeptFigure:
         self.background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
 
     def png(self, moving: Sequence[Artist]) -> bytes:
-        """The picture: the kept background with ``moving`` drawn on it, as PNG (lightly compressed)."""
+        """The picture: the kept background with ``moving`` drawn on it, as PNG (opaque, lightly compressed)."""
         canvas = self.figure.canvas
         canvas.restore_region(self.background)
         for artist in moving:
             artist.set_animated(True)
             self.figure.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="PNG", compress_level=1)
+        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert(
+            "RGB").save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
 
 

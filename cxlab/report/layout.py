@@ -155,16 +155,27 @@ def layout_problems(measured: dict[str, object], *, min_px: float = MIN_TEXT_PX,
     return problems
 
 
-def _overlap(box: Bbox, others: Sequence[Bbox], pad: float) -> float:
-    """The area (pixels) by which ``box``, grown by ``pad``, overlaps ``others`` together."""
-    return sum(max(0.0, min(box.x1 + pad, o.x1) - max(box.x0 - pad, o.x0))
-               * max(0.0, min(box.y1 + pad, o.y1) - max(box.y0 - pad, o.y0)) for o in others)
+def _overlaps(boxes: np.ndarray, taken: np.ndarray, pad: float) -> np.ndarray:
+    """For each box (rows of x0, y0, x1, y1), the area in pixels by which it, grown by ``pad``, overlaps ``taken``.
+
+    Examples
+    --------
+    >>> _overlaps(np.array([[0, 0, 10, 10], [20, 20, 30, 30]]), np.array([[5, 5, 15, 15]]), 0).tolist()
+    [25.0, 0.0]
+    """
+    grown = boxes[:, None, :] + np.array([-pad, -pad, pad, pad])
+    across = np.minimum(grown[..., 2], taken[None, :, 2]) - np.maximum(grown[..., 0], taken[None, :, 0])
+    down = np.minimum(grown[..., 3], taken[None, :, 3]) - np.maximum(grown[..., 1], taken[None, :, 1])
+    return (np.clip(across, 0, None) * np.clip(down, 0, None)).sum(axis=1).astype(float)
 
 
 #: Where a label may sit around its point (offsets in points), nearest first, then further out.
-_OFFSETS = [(dx * r, dy * r) for r in (1, 2, 3, 4.5, 6, 8, 10.5, 13.5, 17, 22, 28, 35)
-            for dx, dy in ((1, 0.6), (1, -1.4), (-1, 0.6), (-1, -1.4), (0, 1.2), (0, -2.4), (1.3, -0.4),
-                           (-1.3, -0.4), (0.7, 1.6), (-0.7, 1.6), (0.7, -2.6), (-0.7, -2.6))]
+_OFFSETS = np.array([(dx * r, dy * r) for r in (1, 2, 3, 4.5, 6, 8, 10.5, 13.5, 17, 22, 28, 35)
+                     for dx, dy in ((1, 0.6), (1, -1.4), (-1, 0.6), (-1, -1.4), (0, 1.2), (0, -2.4), (1.3, -0.4),
+                                    (-1.3, -0.4), (0.7, 1.6), (-0.7, 1.6), (0.7, -2.6), (-0.7, -2.6))])
+#: How each offset aligns its label: the share of the label's width and height left of and below the anchor.
+_SHIFT = np.column_stack([np.select([_OFFSETS[:, 0] > 0, _OFFSETS[:, 0] < 0], [0.0, 1.0], 0.5),
+                          np.select([_OFFSETS[:, 1] > 0, _OFFSETS[:, 1] < -0.5], [0.0, 1.0], 0.5)])
 
 
 def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], labels: Sequence[str], *,
@@ -195,42 +206,29 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], labels: Seque
     renderer = figure.canvas.get_renderer()
     points = ax.transData.transform(np.column_stack([x, y])) if len(x) else np.empty((0, 2))
     radius = 5 * figure.dpi / 72
-    taken = [Bbox.from_extents(px - radius, py - radius, px + radius, py + radius) for px, py in points]
-    inside = ax.get_window_extent(renderer)
+    taken = np.column_stack([points - radius, points + radius]) if len(points) else np.empty((0, 4))
+    inside = ax.get_window_extent(renderer).extents
     crowd = [int(np.sum(np.hypot(*(points - p).T) < 60)) for p in points]
     leader = {"arrowstyle": "-", "color": "#767676", "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4}
-    to_pixels = step * figure.dpi / 72
-
-    def where(k: int, number: int, size: tuple[float, float]) -> tuple[str, str, Bbox]:
-        """Alignment and box of label ``k`` at candidate ``number`` (computed, not drawn)."""
-        dx, dy = _OFFSETS[number]
-        ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-        va = "bottom" if dy > 0 else "top" if dy < -0.5 else "center"
-        x0 = points[k][0] + dx * to_pixels - {"left": 0, "right": 1, "center": 0.5}[ha] * size[0]
-        y0 = points[k][1] + dy * to_pixels - {"bottom": 0, "top": 1, "center": 0.5}[va] * size[1]
-        return ha, va, Bbox.from_extents(x0, y0, x0 + size[0], y0 + size[1])
-
+    anchors = _OFFSETS * step * figure.dpi / 72
     placed: dict[int, Text] = {}
     for k in sorted(range(len(points)), key=lambda i: (-crowd[i], i)):
         text = ax.annotate(labels[k], (x[k], y[k]), xytext=(0, 0), textcoords="offset points", fontsize=fontsize,
                            linespacing=1.1)
-        size = tuple(_extent(text, renderer).size)
-        least, chosen = (float("inf"), 0), None
-        for number in range(len(_OFFSETS)):
-            box = where(k, number, size)[2]
-            inside_axes = inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
-            clash = _overlap(box, taken, 2) if inside_axes else float("inf")
-            if not clash:
-                chosen = number
-                break
-            least = min(least, (clash, number))
-        number = least[1] if chosen is None else chosen  # none free: the least crowded, and the layout test says so
-        ha, va, box = where(k, number, size)
+        size = np.asarray(_extent(text, renderer).size)
+        corner = points[k] + anchors - _SHIFT * size
+        boxes = np.column_stack([corner, corner + size])
+        within = ((boxes[:, :2] >= inside[:2]) & (boxes[:, 2:] <= inside[2:])).all(axis=1)
+        clash = np.where(within, _overlaps(boxes, taken, 2), np.inf)
+        free = np.flatnonzero(clash == 0)
+        # the nearest free place; if none is free, the least crowded one (and the layout test says so)
+        number = int(free[0]) if len(free) else int(np.argmin(clash))
         dx, dy = _OFFSETS[number]
+        ha = {0.0: "left", 1.0: "right", 0.5: "center"}[_SHIFT[number, 0]]
+        va = {0.0: "bottom", 1.0: "top", 0.5: "center"}[_SHIFT[number, 1]]
         text.remove()
-        text = ax.annotate(labels[k], (x[k], y[k]), xytext=(dx * step, dy * step), textcoords="offset points",
-                           ha=ha, va=va, fontsize=fontsize, linespacing=1.1,
-                           arrowprops=leader if number >= 12 else None)
-        placed[k] = text
-        taken.append(box)
+        placed[k] = ax.annotate(labels[k], (x[k], y[k]), xytext=(dx * step, dy * step), textcoords="offset points",
+                                ha=ha, va=va, fontsize=fontsize, linespacing=1.1,
+                                arrowprops=leader if number >= 12 else None)
+        taken = np.vstack([taken, boxes[number]])
     return [placed[k] for k in range(len(points))]

@@ -278,6 +278,9 @@ def gap_chart(aligned: pd.DataFrame, *, title: str, upper: str, lower: str) -> B
             f"{numbers.number(aligned['gap'].max())} points, "
             + _movement(aligned["gap"].iloc[0], aligned["gap"].iloc[-1])
             + " from the first year to the last."
+            if len(aligned) > 1 else
+            f"Bar chart: {title}. One year, {aligned['year'].iloc[0]}: a gap of {numbers.number(aligned['gap'].iloc[0])} "
+            "points."
             + (" Hatched bars use a derived value." if aligned["derived"].any() else "")
         )
     else:
