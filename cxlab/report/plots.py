@@ -331,7 +331,7 @@ def estimate_chart(
                label=marked_label if marked is not None else "estimate")
     if marked is not None and not filled.all():
         ax.scatter(shown["mean"][~filled], y[shown.index][~filled], facecolor="white", edgecolor=PALETTE[0],
-                   linewidth=1.5, zorder=3, label="hollow: does not")
+                   linewidth=1.5, zorder=3, label="hollow: the others")
     lines = ({reference_label: reference} if isinstance(reference, (int, float)) else reference) or {}
     for (name, value), style, colour in zip(lines.items(), ["--", ":"], [PALETTE[1], PALETTE[4]]):
         ax.axvline(value, color=colour, linestyle=style, label=f"{name}: {numbers.number(value)}")
