@@ -395,6 +395,8 @@ class ServiceExplorer(Explorer):
         if len(missing) == len(chosen):
             raise SelectionError(f"{self.service.value} has no A-11 answers on {', '.join(missing)} {span}.")
         card = service_scorecard.run(**self.parameters(), a11=in_range[in_range["driver"].isin(chosen)])
+        if set(chosen) == set(DRIVERS):  # every driver: the card's own volume table counts every record
+            self._volumes.setdefault((self.agency.value, self.service.value, first, last), card.volume_table)
         note = f"{self.service.value} has no A-11 answers on {', '.join(missing)} {span}." if missing else ""
         return {"findings": card.findings, "drivers_chart": card.drivers_chart, "changes_table": card.changes_table,
                 "standing_chart": card.standing_chart,
