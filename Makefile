@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: reports test lab browser clean-venv
+.PHONY: reports test lab gallery browser clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,19 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 # JupyterLab on this machine only (127.0.0.1), the project's kernel, the sector_gap notebook open.
+# LabApp.default_url, not ServerApp's: `jupyter lab` sets its own (the Launcher) over the server's.
+# LAB_ARGS adds options and LAB_DIR serves another folder (the browser tests: a port, a token, a copy).
+LAB_ARGS ?=
+LAB_DIR ?= notebooks
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
-		--MappingKernelManager.default_kernel_name=python3 --ServerApp.default_url=/lab/tree/sector_gap.ipynb \
-		$(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
+		--MappingKernelManager.default_kernel_name=python3 --LabApp.default_url=/lab/tree/sector_gap.ipynb \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# Screenshots of one report of every kind (page and print) and of every explorer in JupyterLab,
+# into gallery/ (not committed): what a reader sees, for anyone to look at.
+gallery: $(STAMP) browser
+	$(BIN)/python -m tests.gallery gallery
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,15 +1,18 @@
-"""Shared fixtures: a private copy of the data folder for tests that damage files."""
+"""Shared fixtures: a private copy of the data folder for tests that damage files, the loaded data
+sets, the built catalog, and Chromium for the browser tests."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import cxlab
+from tests.labdriver import ARGS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -74,3 +77,16 @@ def built_catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]
     failed = [o for o in build(instances, out) if o.status != "built"]
     assert not failed, failed
     return out, instances
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright; a missing browser fails, never skips."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash .ci/install-browser` (the browser tests never skip)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()

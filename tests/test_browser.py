@@ -15,7 +15,7 @@ import getpass
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,16 +23,13 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from cxlab.build.batch import build_one
-from cxlab.build.catalog import NOTEBOOKS, Instance, read_catalog
+from cxlab.build.catalog import NOTEBOOKS, Instance
 from cxlab.build.pages import index_page
 from cxlab.report.export import headline
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 MAX_BYTES = 1_500_000
 SCRIPT = "<script>alert(1)</script>"
@@ -49,16 +46,6 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash .ci/install-browser` (the browser tests never skip)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser: Browser, path: Path, *, scripts: bool = True) -> tuple[Page, Visit]:
@@ -126,7 +113,8 @@ def test_axe_finds_no_violations(visits):
 
 
 def _without_inline_data(html: str) -> str:
-    return re.sub(r"data:[^\"']*", "data:", html)
+    """The page without inline images and web addresses (a source's address may hold /home)."""
+    return re.sub(r"https?://[^\s\"'<>]+", "URL", re.sub(r"data:[^\"']*", "data:", html))
 
 
 def _leaks(html: str) -> list[str]:
@@ -144,7 +132,7 @@ def test_reports_are_small_self_contained_and_name_no_local_path(built):
         html = path.read_text(encoding="utf-8")
         assert path.stat().st_size <= MAX_BYTES, (path.name, path.stat().st_size)
         assert _leaks(html) == [], path.name
-        assert re.search(r"""(src|href)=["']?(https?:)?//""", html) is None, path.name
+        assert re.search(r"""\bsrc=["']?(https?:)?//|<link[^>]*href=["']?(https?:)?//""", html) is None, path.name
 
 
 def test_report_structure_findings_figures_methods_provenance(built):
@@ -263,3 +251,42 @@ def test_markup_in_data_never_runs_and_stays_visible_text(browser, data_copy: Pa
         assert SCRIPT in shown and ATTRIBUTE in shown, name
         page.context.close()
     assert _leaks((tmp_path / "markup.html").read_text(encoding="utf-8")) == []
+
+
+def _printed_pages(browser, path: Path, tmp_path: Path) -> list[list[str]]:
+    """The lines of text of each page of ``path`` printed to PDF on Letter paper (pdftotext)."""
+    page, _ = _open(browser, path)
+    pdf = tmp_path / f"{path.stem}.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    page.context.close()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [[line.strip() for line in chunk.splitlines() if line.strip()] for chunk in text.split("\f")[:-1]]
+
+
+#: A Letter page less Chromium's default margins, and the printed width a figure is scaled to (CSS px).
+_PAGE_HEIGHT, _PAGE_WIDTH = (11 - 0.8) * 96, (8.5 - 0.8) * 96
+
+
+def _before_a_giant(heading) -> bool:
+    """True when the heading introduces a figure taller than a printed page: nothing can keep them together."""
+    following = heading.find_next(["img", "h2", "h3"])
+    if following is None or following.name != "img" or not following.get("height"):
+        return False
+    return int(following["height"]) * min(1, _PAGE_WIDTH / int(following["width"])) > _PAGE_HEIGHT
+
+
+def test_printed_headings_stay_with_what_follows_and_the_last_page_is_not_nearly_empty(browser, built, tmp_path):
+    out, instances = built
+    firsts = {}
+    for instance in instances:
+        firsts.setdefault(instance.notebook, instance)
+    for instance in firsts.values():
+        path = out / f"{instance.name}.html"
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        headings = {h.get_text(strip=True) for h in soup.find_all(["h2", "h3"]) if not _before_a_giant(h)}
+        pages = _printed_pages(browser, path, tmp_path)
+        assert len(pages) > 1, instance.name
+        stranded = [(k + 1, lines[-1]) for k, lines in enumerate(pages[:-1]) if lines and lines[-1] in headings]
+        assert stranded == [], (instance.name, stranded)
+        full = max(len(lines) for lines in pages)
+        assert len(pages[-1]) >= 0.15 * full, (instance.name, len(pages[-1]), full)

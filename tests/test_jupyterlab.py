@@ -1,17 +1,10 @@
-"""A real JupyterLab: started on a free loopback port with a token, used over its REST API and
-kernel websocket, then shut down through the API."""
+"""A real JupyterLab: started by ``make lab`` on a free loopback port with a token, used over its REST
+API and kernel websocket, then shut down through the API."""
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import requests
@@ -20,56 +13,16 @@ from jupyter_client.jsonutil import json_default
 from jupyter_client.session import Session
 
 from cxlab.analyses import sector_gap
-from cxlab.build.catalog import NOTEBOOKS
+from cxlab.report.blocks import FINDINGS_MIMETYPE
+from tests.labdriver import Lab, running_lab
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
-@dataclass(frozen=True)
-class Lab:
-    url: str
-    token: str
-    process: subprocess.Popen
-
-    def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {"Authorization": f"token {self.token}"}
-        return requests.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    home = tmp_path_factory.mktemp("jupyter")
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
-    env.pop("CXLAB_BATCH", None)
-    log = (home / "lab.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={NOTEBOOKS}",
-         "--MappingKernelManager.default_kernel_name=python3", *(["--allow-root"] if os.geteuid() == 0 else [])],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    lab = Lab(f"http://127.0.0.1:{port}", token, process)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if lab.api("GET", "/api/status").ok:
-                break
-        except requests.ConnectionError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, (home / "lab.log").read_text()
-        time.sleep(0.5)
-    yield lab
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-    log.close()
+    with running_lab(tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
 
 
 def test_lab_needs_the_token_and_serves_the_notebooks(lab: Lab) -> None:
@@ -114,11 +67,13 @@ def test_a_notebook_runs_in_a_kernel_the_server_started(lab: Lab) -> None:
     finally:
         channel.close()
     assert not [out for _, outs in ran for out in outs if out["type"] == "error"]
-    expected = sector_gap.run(index="ACSI", lower="federal_government", upper="national")
-    findings = next(outs for source, outs in ran if source.strip() == "result.findings")
-    assert findings[0]["data"]["text/plain"] == expected.findings.text
     explorer = next(outs for source, outs in ran if "explore(" in source)
     assert WIDGET in explorer[0]["data"]  # in JupyterLab the notebook shows its explorer
+    # ... in place of the static findings, so the page shows one set of findings: the explorer's
+    assert not [out for _, outs in ran for out in outs if FINDINGS_MIMETYPE in out.get("data", {})]
+    charts = [out for _, outs in ran for out in outs if "<figure" in out.get("data", {}).get("text/html", "")]
+    expected = sector_gap.run(index="ACSI", lower="federal_government", upper="national")
+    assert charts[0]["data"]["text/plain"] == expected.scores_chart.text
     assert lab.api("DELETE", f"/api/sessions/{started['id']}").status_code == 204
     assert lab.api("GET", "/api/kernels").json() == []
 

@@ -70,7 +70,7 @@ def test_a_data_set_added_by_registry_entry_alone_becomes_a_report(data_copy: Pa
     outcome = build_one(instance, tmp_path, build_date="today", commit=None)
     assert outcome.status == "built", outcome.error
     page = BeautifulSoup((tmp_path / "example.html").read_text(encoding="utf-8"), "html.parser")
-    findings = page.select_one("section.findings").get_text(" ")
+    findings = " ".join(item.get_text() for item in page.select("section.findings li"))  # glossary links inside
     assert "How likely are you to recommend this service to someone? (0-10)" in findings
     assert "Net promoter score in FY2021-Q4" in findings
     assert "examples/service_survey.csv" in page.select_one("footer").get_text(" ")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 import cxlab
-from cxlab.report import plots
+from cxlab.report import numbers, plots
 from cxlab.report.blocks import Block, findings_block, note_block, table_block
 from cxlab.data.entries import A11_DRIVERS
 from cxlab.report.findings import Finding, difference_phrase, fdr_note
@@ -178,8 +178,8 @@ def _findings(satisfaction: pd.DataFrame, drivers: pd.DataFrame, changes: pd.Dat
     judged = judge_differences(changes, min_difference=MIN_DIFFERENCE) if len(changes) else changes
     for _, change in judged.iterrows():
         found.append(Finding(
-            f"Against {change['earlier']} ({change['comparison']}): {change['share_other']:.1f}% then, "
-            f"{change['share']:.1f}% now; the share {difference_phrase(change, min_difference=MIN_DIFFERENCE)}.",
+            f"Against {change['earlier']} ({change['comparison']}): {numbers.percent(change['share_other'])} then, "
+            f"{numbers.percent(change['share'])} now; the share {difference_phrase(change, min_difference=MIN_DIFFERENCE)}.",
             fdr_note(changes, MIN_DIFFERENCE)))
     current = drivers[(drivers["period"] == latest) & ~drivers["suppressed"] & (drivers["driver"] != "Other")]
     for side, wording in (("Went well", "went well"), ("Did not go well", "did not go well")):
@@ -206,7 +206,8 @@ def _findings(satisfaction: pd.DataFrame, drivers: pd.DataFrame, changes: pd.Dat
 
 def _drivers_view(drivers: pd.DataFrame) -> pd.DataFrame:
     """One row per driver and side, one column per quarter: the share with its interval, or why there is none."""
-    cell = [f"{r.share:.1f} ({r.ci_low:.1f} to {r.ci_high:.1f})" if not r.suppressed else f"suppressed (n = {r.n})"
+    cell = [f"{numbers.number(r.share)} ({numbers.interval(r.ci_low, r.ci_high)})" if not r.suppressed
+            else f"suppressed (n = {numbers.count(r.n)})"
             for r in drivers.itertuples()]
     wide = drivers.assign(cell=cell).pivot(index=["side", "driver"], columns="period", values="cell")
     order = [(side, name) for side in ("Went well", "Did not go well") for name in DRIVER_NAMES.values()]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 import cxlab
-from cxlab.report import plots
+from cxlab.report import numbers, plots
 from cxlab.report.blocks import Block, findings_block, note_block, table_block
 from cxlab.report.findings import Finding, fdr_note, p_text
 from cxlab.report.plots import share_text
@@ -193,7 +193,7 @@ def _findings(complaints: pd.DataFrame, narratives: pd.DataFrame, stability: pd.
 def _themes_finding(narratives: pd.DataFrame, stability: pd.DataFrame, shares: pd.DataFrame) -> Finding:
     chosen = stability[stability["chosen"]].iloc[0]
     shown = _shown(shares).sort_values("share", ascending=False)
-    listed = "; ".join(f"'{r.theme_label}' {r.share:.1f}% (95% CI {r.ci_low:.1f} to {r.ci_high:.1f})"
+    listed = "; ".join(f"'{r.theme_label}' {numbers.percent(r.share)} ({numbers.interval(r.ci_low, r.ci_high)})"
                        for r in shown.head(3).itertuples())
     caveat = ("a theme is a group of narratives that use similar words, named by its most typical terms; read its "
               "excerpts before giving it a name")
@@ -215,8 +215,9 @@ def _outcome_finding(tests: pd.DataFrame, wording: str) -> Finding:
     if moved.empty:
         return Finding(f"No theme's narratives {wording} more or less often than the other narratives by more than "
                        "chance would explain.", caveat)
-    parts = [f"'{r.theme_label}' {'more' if r.diff > 0 else 'less'} often ({r.share:.1f}% against "
-             f"{r.share_other:.1f}%; {r.diff:+.1f} points, 95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})"
+    parts = [f"'{r.theme_label}' {'more' if r.diff > 0 else 'less'} often ({numbers.percent(r.share)} against "
+             f"{numbers.percent(r.share_other)}; {numbers.signed(r.diff)} points, "
+             f"{numbers.interval(r.ci_low, r.ci_high, signed_ends=True)})"
              for r in moved.itertuples()]
     return Finding(f"Narratives in some themes {wording} more or less often than the other narratives: "
                    + "; ".join(parts) + ".", caveat)

@@ -128,11 +128,19 @@ def run(*, dataset: str = "sandiego_2015", group: str | None = None, outcome: st
             xlabel="Score (0-100), with 95% interval (not adjusted for multiple comparisons)",
             reference=data["score"].mean(), reference_label="all respondents",
             marked=summary[group].astype(object).map(versus.set_index("group")["meaningful"]).fillna(False),
-            marked_label=f"differs from all other respondents (FDR 5% and at least {points_text(min_difference)})"),
+            marked_label=f"differs from all other respondents (FDR 5% and at least {points_text(min_difference)})",
+            order=_reading_order(data[group])),
         versus_table=table_block(_versus_view(versus), caption="Each group against all other respondents"),
         pairs_table=table_block(_pairs_view(pairs), caption="Pairs of groups (Games-Howell)"),
         methods=note_block(_methods(survey, outcome, group, period, min_n, min_difference)),
     )
+
+
+def _reading_order(values: pd.Series) -> list[str] | None:
+    """Ordered groups (bands, labelled codes) top to bottom as the registry lists them; others by score."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.ordered:
+        return [str(c) for c in values.cat.categories]
+    return None
 
 
 def _findings(summary, anova, pairs, versus, *, group: str, grouping: str, what: str, min_n: int,

@@ -64,7 +64,8 @@ def run(
         trend=trend,
         findings=findings_block(found),
         scores_chart=plots.series_chart({low_name: low, up_name: up}, title=f"{index} scores{span}"),
-        scores_table=table_block(_points_table(low), caption=f"{low_name}: every published {index} score{span}"),
+        scores_table=table_block(_points_table({low_name: low, up_name: up}),
+                                 caption=f"Every published {index} point shown{span}, with its source"),
         gap_chart=plots.gap_chart(aligned, title=f"Gap: {up_name} minus {low_name}{span}",
                                   upper=up_name, lower=low_name),
         gap_table=table_block(_left_out_table(left_out, low_name, up_name),
@@ -83,10 +84,12 @@ def _span(start: int | None, end: int | None) -> str:
     return f", {start if start is not None else 'first'} to {end if end is not None else 'latest'}"
 
 
-def _points_table(points: pd.DataFrame) -> pd.DataFrame:
-    return points[["period", "score", "value_type", "note"]].rename(
-        columns={"period": "Period", "score": "Score", "value_type": "Stated or derived", "note": "Note"}
-    )
+def _points_table(series: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every point of each series: period, score, stated or derived, the page it comes from, and notes."""
+    return pd.concat([points.assign(series=name) for name, points in series.items()])[
+        ["series", "period", "score", "value_type", "source", "note"]].rename(columns={
+            "series": "Series", "period": "Period", "score": "Score", "value_type": "Stated or derived",
+            "source": "Source", "note": "Note"})
 
 
 def _left_out_table(left_out: pd.DataFrame, low_name: str, up_name: str) -> pd.DataFrame:

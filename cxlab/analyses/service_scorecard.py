@@ -382,7 +382,7 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
     found = []
     if lead is not None:
         found.append(Finding(
-            f"In {latest}, {lead['measure'].lower()} with {service} was {estimate_text(lead)} on a 0-100 scale "
+            f"In {latest}, {lead['measure'].lower()} with {service.rstrip('.')} was {estimate_text(lead)} on a 0-100 scale "
             f"({int(lead['n']):,} respondents)."))
     left_out = left_out_of(a11, agency=agency, service=service) if not keep_flagged else left_out_of(a11.iloc[0:0])
     found.append(_ranking(now, rows, latest))

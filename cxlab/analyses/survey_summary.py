@@ -117,7 +117,8 @@ def run(*, dataset: str, measure: str | None = None, min_n: int = MIN_N, min_dif
             latest.rename(columns={"entity": words.entity}), label=words.entity, title=f"{words.label}: {last}",
             reference=overall["mean"], reference_label=EVERYONE,
             marked=latest["entity"].map(versus.set_index("group")["meaningful"]),
-            marked_label=f"differs from all others (FDR 5% and at least {points_text(min_difference)})")
+            marked_label=f"differs from all others (FDR 5% and at least {points_text(min_difference)})",
+            order=survey.table.attrs.get("order", {}).get("entity"))
         if len(versus) else note_block(f"The data set maps no {words.entity} column, so the key findings give the one "
                                        "estimate of all respondents."),
         versus_table=(table_block(_versus_view(versus, words), caption=f"Each {words.entity} against all other "

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported where used, so a no-op build starts fast
 __all__ = [
     "NOTEBOOKS",
     "CATALOG",
+    "parameter_defaults",
     "LOCAL_NAME",
     "Instance",
     "Blocked",
@@ -165,6 +166,17 @@ def _default(spec: dict[str, Any]) -> Any:
         return ast.literal_eval(spec["default"])
     except (ValueError, SyntaxError):
         return None
+
+
+def parameter_defaults(path: Path) -> dict[str, Any]:
+    """The default value of each parameter a notebook declares (None where it is not a literal).
+
+    Examples
+    --------
+    >>> parameter_defaults(NOTEBOOKS / "sector_gap.ipynb")["index"]
+    'ACSI'
+    """
+    return {name: _default(spec) for name, spec in notebook_parameters(path).items()}
 
 
 def _reason(err: Exception) -> str:

@@ -22,7 +22,7 @@ __all__ = ["A11_DRIVERS", "A11_FLAGS", "CROSSWALK_KEYS", "DETAIL_KEYS", "LAYOUTS
 _Report = Callable[[str, object, str], Problem]
 
 _COMMON = {"name", "title", "file", "sha256", "licence", "source", "layout", "scale", "missing_codes",
-           "columns", "read", "crosswalk", "crosswalk_sha256", "crosswalk_columns", "crosswalk_of"}
+           "columns", "read", "order", "crosswalk", "crosswalk_sha256", "crosswalk_columns", "crosswalk_of"}
 #: The layouts, each with the keys it requires and the ones it may have besides the common ones.
 LAYOUTS: dict[str, dict[str, set[str]]] = {
     "scores": {"required": {"scale"}, "optional": {"measures", "constants", "labels"}},
@@ -122,6 +122,8 @@ _SHAPES: dict[str, tuple[Callable[[object], bool], str]] = {
                                          "whole: true or false, missing_codes: [CODES])"),
     "stated_importance": (_stated, "{groups: [GROUP, ...], item: 'NAME{code}'}: the groups whose codes name the "
                                    "items respondents called most important"),
+    "order": (_mapping_of(lambda v: isinstance(v, list) and all(_text(x) for x in v)),
+              "a mapping of a column to its values in reading order (a list of text)"),
     "items": (_texts, "a list of column names or one regular expression"),
     "questions": (lambda v: isinstance(v, Mapping), "a mapping describing the question slots"),
     "measures": (lambda v: _mapping_of(_text)(v) and len(v) > 0,

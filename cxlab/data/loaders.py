@@ -108,14 +108,18 @@ def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
     >>> folder = registry.data_dir() / "examples"
     >>> survey = load_source(registry.mapping_source(folder / "service_survey.csv",
     ...                                             folder / "service_survey.yml"))
-    >>> survey.attrs["items"], survey.attrs["scale"]
-    (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0))
+    >>> survey.attrs["items"], survey.attrs["scale"], survey.attrs["order"]["entity"][0]
+    (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0), 'Online service')
     """
     _check(source)
     with _tidy_checked(source):
         if source.entry["layout"] == "answer_counts":
-            return _load_answer_counts(source, keep_flagged=keep_flagged)
-        return _LAYOUTS[source.entry["layout"]](source)
+            table = _load_answer_counts(source, keep_flagged=keep_flagged)
+        else:
+            table = _LAYOUTS[source.entry["layout"]](source)
+    if source.entry.get("order"):
+        table.attrs["order"] = {column: list(values) for column, values in source.entry["order"].items()}
+    return table
 
 
 def questions(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:

@@ -28,7 +28,7 @@ import yaml
 from cxlab.stats import drivers
 from cxlab.analyses.resident_groups import GROUPS, resident_group
 from cxlab.build.batch import REPORTS, Outcome, build_one, now_utc
-from cxlab.build.catalog import CATALOG, Instance, read_catalog, slug
+from cxlab.build.catalog import CATALOG, Instance, load_catalog, parameter_defaults, read_catalog, slug
 from cxlab.stats.drivers import _relative_weights_of
 from cxlab.stats.summary import MIN_N, rescale
 
@@ -40,6 +40,7 @@ __all__ = [
     "driver_cells",
     "driver_view",
     "report_entry",
+    "same_report",
     "check_entry",
     "append_entry",
     "make_report",
@@ -205,24 +206,57 @@ def report_entry(notebook: str, parameters: Mapping[str, Any], *, name: str | No
             "title": title or f"{notebook}: {shown}", "parameters": given}
 
 
-def _names(path: Path) -> set[str]:
+def _entries(path: Path) -> list[dict[str, Any]]:
+    """The report entries written in a catalog file, as written (none if there is no file)."""
     if not path.exists():
-        return set()
-    return {entry["name"] for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("reports") or []}
+        return []
+    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("reports") or [])
+
+
+def _names(path: Path) -> set[str]:
+    return {entry["name"] for entry in _entries(path)}
+
+
+def same_report(entry: Mapping[str, Any], *, catalog: Path = CATALOG, local: Path = LOCAL_CATALOG) -> str | None:
+    """The name of a report of the catalogs that runs the same notebook with the same parameters, if any.
+
+    Parameters left out count as their notebook defaults, so ``{"min_n": 10}`` and ``{}`` are the
+    same report; matrix entries of the catalog are compared one report at a time.
+
+    Examples
+    --------
+    >>> same_report({"notebook": "sector_gap", "parameters": {"index": "ACSI", "lower": "federal_government",
+    ...                                                      "upper": "national", "start": None}})
+    'acsi-federal-vs-national'
+    >>> same_report({"notebook": "sector_gap", "parameters": {"index": "ACSI", "start": 2010}}) is None
+    True
+    """
+    defaults = parameter_defaults(catalog.parent / f"{entry['notebook']}.ipynb")
+    wanted = {**defaults, **entry["parameters"]}
+    written = [(raw["name"], raw.get("notebook"), raw.get("parameters") or {}) for raw in _entries(local)]
+    for name, notebook, parameters in [(i.name, i.notebook.stem, i.parameters) for i in load_catalog(catalog).instances
+                                       ] + written:
+        if notebook == entry["notebook"] and {**defaults, **parameters} == wanted:
+            return name
+    return None
 
 
 def check_entry(entry: Mapping[str, Any], *, catalog: Path = CATALOG, local: Path = LOCAL_CATALOG) -> Instance:
-    """Check an entry as ``cxlab build`` would (parameters, data values, a name not yet used).
+    """Check an entry as ``cxlab build`` would (parameters, data values, a name not yet used, a new report).
 
     Raises
     ------
     cxlab.build.catalog.CatalogError
         A parameter the notebook does not declare, of the wrong type, or not in the data.
     SelectionError
-        A report of that name exists already.
+        A report of that name exists already, or one that shows the same selection.
     """
     if entry["name"] in _names(catalog) | _names(local):
         raise SelectionError(f"a report named {entry['name']!r} exists already; choose another name")
+    twin = same_report(entry, catalog=catalog, local=local)
+    if twin is not None:
+        raise SelectionError(f"the catalog has this report already, as {twin!r}: `cxlab build --only {twin}` "
+                             "builds it; change the selection to make a new one")
     spec = yaml.safe_load(catalog.read_text(encoding="utf-8"))
     handle, probe = tempfile.mkstemp(dir=catalog.parent, prefix=".cxlab-check-", suffix=".yml")
     try:

@@ -5,15 +5,20 @@ Three explorers, one per kind of report:
 * :class:`GapExplorer` (``sector_gap``): index, two series, years -> findings, score and gap
   charts, the points left out; it calls :func:`cxlab.analyses.sector_gap.run`.
 * :class:`ServiceExplorer` (``service_scorecard``): agency -> service (the list follows the
-  agency), drivers, quarter range -> the scorecard of
-  :func:`cxlab.analyses.service_scorecard.run` on the chosen rows.
+  agency), drivers, first and last quarter -> the scorecard of
+  :func:`cxlab.analyses.service_scorecard.run` on the chosen rows (the volume table always
+  counts every record of the quarters, whatever the drivers).
 * :class:`DriverExplorer` (``drivers``): outcome, block of items, resident groups -> derived
   importance and the importance-performance quadrant, from per-cell sufficient statistics
-  (:mod:`cxlab.explore.state`), so a change answers at once even on a million respondents.
+  (:mod:`cxlab.explore.state`) and figures updated in place (:mod:`cxlab.explore.charts`), so a
+  change answers at once even on a million respondents.
 
-A selection the explorer cannot show (an empty year range, a service with no answers for the
-chosen drivers, too few residents) shows a message in place of the figures, never a traceback.
-"Make this a report" writes the current selection as a catalog entry and can build it.
+Every control shows display names (never a column code alone) with its whole label. The
+explorer's findings follow its selection: a notebook shows the explorer in place of its static
+findings. A selection the explorer cannot show (an empty year range, a service with no answers
+for the chosen drivers, too few residents) shows a message in place of the figures, never a
+traceback. "Make this a report" writes the current selection as a catalog entry (refusing one
+the catalogs have already) and can build it, the button showing that it is busy meanwhile.
 
 Notebooks call :func:`explore`: it returns an explorer in a notebook opened in JupyterLab and
 None in a batch run (``cxlab build`` runs kernels through papermill, which opens no Jupyter
@@ -30,18 +35,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import pandas as pd
 
 import cxlab
-from cxlab.report import plots
 from cxlab.analyses import sector_gap, service_scorecard
 from cxlab.analyses.drivers import item_block
 from cxlab.analyses.resident_groups import GROUPS
-from cxlab.report.blocks import Block, figure_block, findings_block
+from cxlab.report.blocks import Block, findings_block, unmeasured
 from cxlab.build.batch import BATCH_VARIABLE, REPORTS, Outcome
 from cxlab.build.catalog import CATALOG
 from cxlab.data.a11_drivers import DRIVER_LABELS, DRIVERS
+from cxlab.explore.charts import ImportanceChart, QuadrantChart
 from cxlab.explore.state import (
     LOCAL_CATALOG,
     DriverCells,
@@ -51,6 +55,7 @@ from cxlab.explore.state import (
     make_report,
     report_entry,
 )
+from cxlab.report import numbers
 from cxlab.report.findings import Finding
 from cxlab.stats.summary import MIN_N
 
@@ -66,7 +71,11 @@ __all__ = [
 
 #: A Jupyter server sets this in the kernels it starts for a notebook; papermill does not.
 _SESSION_VARIABLE = "JPY_SESSION_NAME"
-_ROW = widgets.Layout(flex_flow="row wrap")
+_ROW = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
+#: Labels are shown whole, beside their control; choices get room for their longest text.
+_LABEL = {"description_width": "initial"}
+_WIDE, _NARROW = widgets.Layout(width="36rem"), widgets.Layout(width="15rem")
+_BUSY = "Building the report: a fresh kernel runs the notebook; this takes a few seconds."
 
 
 def interactive() -> bool:
@@ -84,12 +93,17 @@ def _alert(text: str) -> str:
     return f'<p role="alert"><strong>{escape(text)}</strong></p>'
 
 
+def _choice(widget: type[widgets.Widget], description: str, wide: bool = False, **kwargs: Any) -> widgets.Widget:
+    """A control whose label is shown whole and whose options have room for their text."""
+    return widget(description=description, style=_LABEL, layout=_WIDE if wide else _NARROW, **kwargs)
+
+
 class Explorer(widgets.VBox):
     """Controls, a message line, one HTML pane per display block, and "Make this a report".
 
-    Subclasses give the controls and implement :meth:`view` (blocks for the current selection)
-    and :meth:`parameters` (the notebook parameters that reproduce it); :meth:`cascade` updates
-    dependent controls when one changes.
+    Subclasses give the controls and implement :meth:`view` (blocks for the current selection),
+    :meth:`parameters` (the notebook parameters that reproduce it) and :meth:`title` (the report's
+    title in words); :meth:`cascade` updates dependent controls when one changes.
     """
 
     #: The notebook (catalog kind) whose parameters the explorer sets.
@@ -100,9 +114,12 @@ class Explorer(widgets.VBox):
     def __init__(self, controls: list[widgets.Widget], panes: list[str]) -> None:
         self.message = widgets.HTML()
         self.panes = {name: widgets.HTML() for name in panes}
-        self.report_name = widgets.Text(description="Report name", placeholder="made from the selection")
-        self.report_button = widgets.Button(description="Make this a report", icon="file")
-        self.build_too = widgets.Checkbox(description="and build it now", indent=False)
+        self.report_name = widgets.Text(description="Report name", placeholder="made from the selection",
+                                        style=_LABEL, layout=widgets.Layout(width="24rem"))
+        self.report_button = widgets.Button(description="Make this a report", icon="file",
+                                            layout=widgets.Layout(width="auto"))
+        self.build_too = widgets.Checkbox(description="and build it now", indent=False,
+                                          layout=widgets.Layout(width="auto"))
         self.report_status = widgets.HTML()
         self._holding = self._cascading = False
         bar = widgets.HBox([self.report_name, self.report_button, self.build_too], layout=_ROW)
@@ -119,6 +136,10 @@ class Explorer(widgets.VBox):
 
     def parameters(self) -> dict[str, Any]:
         """The notebook parameters that reproduce the current selection."""
+        raise NotImplementedError
+
+    def title(self) -> str:
+        """The title of the report the current selection makes, in words."""
         raise NotImplementedError
 
     def cascade(self, changed: widgets.Widget) -> None:
@@ -148,7 +169,8 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Recompute the view; a selection that cannot be shown gives a message, not an error."""
         try:
-            blocks, note = self.view()
+            with unmeasured():
+                blocks, note = self.view()
         except SelectionError as err:
             blocks, note = {}, str(err)
         except Exception as err:  # the explorer is a UI boundary: say what failed, never a traceback
@@ -158,32 +180,65 @@ class Explorer(widgets.VBox):
             block = blocks.get(name)
             pane.value = block.html if block is not None else ""
 
+    @contextmanager
+    def busy(self, text: str) -> Iterator[None]:
+        """Show that a slow action runs: the button disabled and a status line, until it ends."""
+        description = self.report_button.description
+        self.report_button.disabled, self.report_button.description = True, "Working…"
+        self.report_status.value = f'<p role="status" aria-busy="true">{escape(text)}</p>'
+        try:
+            yield
+        finally:
+            self.report_button.disabled, self.report_button.description = False, description
+
     def make_report(self, *, build: bool = False, catalog: Path = CATALOG, local: Path = LOCAL_CATALOG,
                     out_dir: Path = REPORTS) -> Outcome | None:
-        """Add the current selection to the local catalog (and build it); the status line says how it went."""
-        entry = report_entry(self.notebook, self.parameters(), name=self.report_name.value.strip() or None)
-        try:
-            outcome = make_report(entry, build=build, catalog=catalog, local=local, out_dir=out_dir)
-        except ValueError as err:  # a catalog error or a name in use: tell the analyst
-            self.report_status.value = _alert(str(err))
-            return None
+        """Add the current selection to the local catalog (and build it); the status line says how it went.
+
+        A selection the catalogs hold already (the same notebook and parameters, under any name)
+        is refused with the name of the report that has it.
+        """
+        entry = report_entry(self.notebook, self.parameters(), name=self.report_name.value.strip() or None,
+                             title=self.title())
+        with self.busy(_BUSY if build else "Checking the selection against the catalog…"):
+            try:
+                outcome = make_report(entry, build=build, catalog=catalog, local=local, out_dir=out_dir)
+            except ValueError as err:  # a catalog error, a name in use, a report that exists: tell the analyst
+                self.report_status.value = _alert(str(err))
+                return None
         status = f"Added report {entry['name']!r} to {local.name}; `cxlab build --only {entry['name']}` builds it."
         if outcome is not None:
             status = (f"Built {out_dir / entry['name']}.html in {outcome.seconds:.1f} s." if outcome.status == "built"
                       else f"Added {entry['name']!r}, but the build failed: {outcome.error}")
         if self.not_in_report:
             status += f" The report does not take the {self.not_in_report}."
-        self.report_status.value = f"<p>{escape(status, quote=False)}</p>"
+        self.report_status.value = f'<p role="status">{escape(status, quote=False)}</p>'
         return outcome
 
 
-def _keep(value: Any, options: list[Any]) -> Any:
-    """``value`` if it is still an option, else the first option."""
-    return value if value in options else options[0]
+def _keep(value: Any, options: list[Any], *, avoid: Any = None) -> Any:
+    """``value`` if it is still an option, else the first option that is not ``avoid``.
+
+    Examples
+    --------
+    >>> _keep("b", ["a", "b"]), _keep("z", ["a", "b"]), _keep("z", ["a", "b"], avoid="a")
+    ('b', 'a', 'b')
+    """
+    if value in options:
+        return value
+    return next((o for o in options if o != avoid), options[0])
+
+
+def _values(options: list[Any]) -> list[Any]:
+    """The values of a control's options, whether given as values or as (label, value) pairs."""
+    return [o[1] if isinstance(o, tuple) else o for o in options]
 
 
 class GapExplorer(Explorer):
     """Two published series of one index, the gap between them, over a range of years.
+
+    Series are listed by their display names; a change of index keeps the series and the years
+    where the new index has them, and never pairs a series with itself.
 
     Examples
     --------
@@ -201,24 +256,39 @@ class GapExplorer(Explorer):
     def __init__(self, *, index: str = "ACSI", lower: str = "federal_government", upper: str = "national",
                  start: int | None = None, end: int | None = None, scores: pd.DataFrame | None = None) -> None:
         self.scores = cxlab.load("cx_benchmarks") if scores is None else scores
-        self.index = widgets.Dropdown(description="Index", options=sorted(self.scores["index"].unique()), value=index)
-        self.lower = widgets.Dropdown(description="Lower series")
-        self.upper = widgets.Dropdown(description="Upper series")
-        self.start = widgets.Dropdown(description="From")
-        self.end = widgets.Dropdown(description="To")
+        self.index = _choice(widgets.Dropdown, "Index", options=sorted(self.scores["index"].unique()), value=index)
+        self.lower = _choice(widgets.Dropdown, "Lower series (usually federal)", wide=True)
+        self.upper = _choice(widgets.Dropdown, "Upper series", wide=True)
+        self.start = _choice(widgets.Dropdown, "From year")
+        self.end = _choice(widgets.Dropdown, "To year")
         self._fill(lower=lower, upper=upper, start=start, end=end)
         super().__init__([self.index, self.lower, self.upper, self.start, self.end],
                          panes=["findings", "scores_chart", "gap_chart", "gap_table"])
 
+    def _series(self, rows: pd.DataFrame) -> list[tuple[str, str]]:
+        """(display name, parameter) of each series of the index: a series with one entity by its code."""
+        found = {}
+        for series, entities in rows.groupby("series")["entity"].unique().items():
+            for entity in entities:
+                found[str(entity)] = series if len(entities) == 1 else str(entity)
+        return sorted(found.items(), key=lambda pair: pair[0].lower())
+
     def _fill(self, *, lower: str, upper: str, start: int | None, end: int | None) -> None:
         rows = self.scores[self.scores["index"] == self.index.value]
-        names = sorted(set(rows["series"]) | set(rows["entity"]))
+        options = self._series(rows)
+        names = _values(options)
+        by_entity = dict(options)
+        lower, upper = by_entity.get(lower, lower), by_entity.get(upper, upper)
         years = sorted({int(y) for y in rows["period_start"].dt.year} | {int(y) for y in rows["period_end"].dt.year})
-        self.lower.options, self.upper.options = names, names
-        self.lower.value, self.upper.value = _keep(lower, names), _keep(upper, names)
+        self.lower.options, self.upper.options = options, options
+        self.lower.value = _keep(lower, names)
+        self.upper.value = _keep(upper, names, avoid=self.lower.value)
+        first = next((y for y in years if y >= start), years[-1]) if start is not None else years[0]
+        last = next((y for y in reversed(years) if y <= end), years[0]) if end is not None else years[-1]
+        if first > last:  # the old range lies outside the new index's years: show them all
+            first, last = years[0], years[-1]
         self.start.options, self.end.options = years, years
-        self.start.value = _keep(years[0] if start is None else start, years)
-        self.end.value = _keep(years[-1] if end is None else end, years)
+        self.start.value, self.end.value = first, last
 
     def cascade(self, changed: widgets.Widget) -> None:
         if changed is self.index:
@@ -227,6 +297,10 @@ class GapExplorer(Explorer):
     def parameters(self) -> dict[str, Any]:
         return {"index": self.index.value, "lower": self.lower.value, "upper": self.upper.value,
                 "start": self.start.value, "end": self.end.value}
+
+    def title(self) -> str:
+        return (f"{self.index.value}, {self.start.value} to {self.end.value}: {self.lower.label} against "
+                f"{self.upper.label}")
 
     def view(self) -> tuple[dict[str, Block | None], str]:
         start, end = self.start.value, self.end.value
@@ -246,7 +320,7 @@ class ServiceExplorer(Explorer):
     Examples
     --------
     >>> card = ServiceExplorer(agency="Department of Veterans Affairs", service="Receiving outpatient services")
-    >>> card.quarters.value
+    >>> card.first.value, card.last.value
     ('FY2021-Q1', 'FY2023-Q1')
     >>> card.drivers.value = ("trust",)
     >>> "In FY2023-Q1, trust / confidence with Receiving outpatient services was" in card.panes["findings"].value
@@ -260,13 +334,16 @@ class ServiceExplorer(Explorer):
                  min_n: int = MIN_N, a11: pd.DataFrame | None = None) -> None:
         self.a11 = cxlab.load("a11_hisp") if a11 is None else a11
         self.min_n = min_n
-        self.agency = widgets.Dropdown(description="Agency", options=sorted(self.a11["agency"].unique()), value=agency)
-        self.service = widgets.Dropdown(description="Service")
-        self.drivers = widgets.SelectMultiple(description="Drivers", options=[(DRIVER_LABELS[d], d) for d in DRIVERS],
-                                              value=DRIVERS, rows=len(DRIVERS))
-        self.quarters = widgets.SelectionRangeSlider(description="Quarters", options=["-"])
+        self.agency = _choice(widgets.Dropdown, "Agency", wide=True, options=sorted(self.a11["agency"].unique()),
+                              value=agency)
+        self.service = _choice(widgets.Dropdown, "Service", wide=True)
+        self.drivers = _choice(widgets.SelectMultiple, "Drivers", options=[(DRIVER_LABELS[d], d) for d in DRIVERS],
+                               value=DRIVERS, rows=len(DRIVERS))
+        self.first = _choice(widgets.Dropdown, "From quarter (FY)")
+        self.last = _choice(widgets.Dropdown, "To quarter (FY)")
+        self._volumes: dict[tuple[str, ...], Block] = {}
         self._fill(service)
-        super().__init__([self.agency, self.service, self.drivers, self.quarters],
+        super().__init__([self.agency, self.service, self.drivers, self.first, self.last],
                          panes=["findings", "drivers_chart", "changes_table", "standing_chart", "volume_table"])
 
     def _rows(self) -> pd.DataFrame:
@@ -280,8 +357,8 @@ class ServiceExplorer(Explorer):
 
     def _fill_quarters(self) -> None:
         quarters = sorted(self._rows()["period"].unique())
-        self.quarters.options = quarters
-        self.quarters.index = (0, len(quarters) - 1)
+        self.first.options, self.last.options = quarters, quarters
+        self.first.value, self.last.value = quarters[0], quarters[-1]
 
     def cascade(self, changed: widgets.Widget) -> None:
         if changed is self.agency:
@@ -292,8 +369,21 @@ class ServiceExplorer(Explorer):
     def parameters(self) -> dict[str, Any]:
         return {"agency": self.agency.value, "service": self.service.value, "min_n": self.min_n}
 
+    def title(self) -> str:
+        return f"{self.service.value} ({self.agency.value})"
+
+    def _volume(self, in_range: pd.DataFrame, first: str, last: str) -> Block:
+        """The volume table of the service's quarters, from every driver's records (it counts records, not answers)."""
+        key = (self.agency.value, self.service.value, first, last)
+        if key not in self._volumes:
+            self._volumes[key] = service_scorecard.run(**self.parameters(), a11=in_range).volume_table
+        return self._volumes[key]
+
     def view(self) -> tuple[dict[str, Block | None], str]:
-        first, last = self.quarters.value
+        first, last = self.first.value, self.last.value
+        if first > last:
+            raise SelectionError(f"The quarter range is empty: {first} is after {last}. Choose a first quarter on or "
+                                 "before the last.")
         chosen = list(self.drivers.value)
         if not chosen:
             raise SelectionError("Choose at least one driver.")
@@ -304,17 +394,21 @@ class ServiceExplorer(Explorer):
         if len(missing) == len(chosen):
             raise SelectionError(f"{self.service.value} has no A-11 answers on {', '.join(missing)} {span}.")
         card = service_scorecard.run(**self.parameters(), a11=in_range[in_range["driver"].isin(chosen)])
+        if set(chosen) == set(DRIVERS):  # every driver: the card's own volume table counts every record
+            self._volumes.setdefault((self.agency.value, self.service.value, first, last), card.volume_table)
         note = f"{self.service.value} has no A-11 answers on {', '.join(missing)} {span}." if missing else ""
         return {"findings": card.findings, "drivers_chart": card.drivers_chart, "changes_table": card.changes_table,
-                "standing_chart": card.standing_chart, "volume_table": card.volume_table}, note
+                "standing_chart": card.standing_chart,
+                "volume_table": self._volume(in_range, first, last)}, note
 
 
 class DriverExplorer(Explorer):
     """Derived importance of a block of items for an outcome, among chosen resident groups.
 
-    The first choice of an outcome and block reads the respondents once (per-cell sums); every
-    other change only adds up cells. The numbers are point estimates; the built report adds
-    bootstrap intervals, Spearman correlations and stated importance.
+    The first choice of an outcome and block reads the respondents once (per-cell sums) and draws
+    its two figures once; every other change only adds up cells and updates the figures in place.
+    The numbers are point estimates; the built report adds bootstrap intervals, Spearman
+    correlations and stated importance.
 
     Examples
     --------
@@ -338,16 +432,24 @@ class DriverExplorer(Explorer):
         self.min_n = min_n
         self.labels: dict[str, str] = dict(self.residents.attrs["labels"])
         items_known = self.residents.attrs["items"]
-        self.outcome = widgets.Dropdown(description="Outcome", value=outcome,
-                                        options=[(f"{i}: {self.labels.get(i, i)}"[:70], i) for i in items_known])
-        self.items = widgets.Dropdown(description="Items", value=items,
-                                      options=list(dict.fromkeys(i.split("_")[0] for i in items_known)))
-        self.group = widgets.Dropdown(description="Residents by", options=list(GROUPS), value="district")
-        self.levels = widgets.SelectMultiple(description="Keep", rows=6)
+        blocks = list(dict.fromkeys(i.split("_")[0] for i in items_known))
+        self.outcome = _choice(widgets.Dropdown, "Outcome", wide=True, value=outcome,
+                               options=[(f"{self.labels.get(i, i)} ({i})", i) for i in items_known])
+        self.items = _choice(widgets.Dropdown, "Items that may drive it", wide=True, value=items,
+                             options=[(self._block_name(b), b) for b in blocks])
+        self.group = _choice(widgets.Dropdown, "Residents by", wide=True, value="district",
+                             options=[(self.labels.get(g, g)[:1].upper() + self.labels.get(g, g)[1:], g) for g in GROUPS])
+        self.levels = _choice(widgets.SelectMultiple, "Keep", rows=6)
         self._cells: dict[tuple[str, str], DriverCells] = {}
+        self._charts: dict[tuple[str, str], tuple[ImportanceChart, QuadrantChart]] = {}
         self._fill_levels()
         super().__init__([self.outcome, self.items, self.group, self.levels],
                          panes=["findings", "importance_chart", "quadrant_chart"])
+
+    def _block_name(self, block: str) -> str:
+        items = item_block(self.residents, block)
+        first = self.labels.get(items[0], items[0])
+        return f"{block}: {len(items)} item{'s' if len(items) != 1 else ''}, such as {first[0].lower()}{first[1:]}"
 
     def cells(self) -> DriverCells:
         """Per-cell sums for the current outcome and block, computed on first use."""
@@ -364,8 +466,9 @@ class DriverExplorer(Explorer):
             levels = self.cells().levels(self.group.value)
         except SelectionError:
             levels = []
-        self.levels.options = levels
-        self.levels.value = tuple(levels)
+        with self.levels.hold_sync():  # options and selection reach the browser together
+            self.levels.options = levels
+            self.levels.value = tuple(levels)
 
     def cascade(self, changed: widgets.Widget) -> None:
         if changed is not self.levels:
@@ -374,54 +477,52 @@ class DriverExplorer(Explorer):
     def parameters(self) -> dict[str, Any]:
         return {"outcome": self.outcome.value, "items": self.items.value, "min_n": self.min_n}
 
+    def title(self) -> str:
+        what = self.labels.get(self.outcome.value, self.outcome.value)
+        return f"What drives residents' rating of {what[0].lower()}{what[1:]} ({self.items.value} items)"
+
     def numbers(self) -> pd.DataFrame:
         """Importance, performance and quadrant of each item for the current selection (no figures)."""
         if not self.levels.value:
-            raise SelectionError(f"Choose at least one group of residents by {self.group.value}.")
+            raise SelectionError(f"Choose at least one group of residents by {self._grouping()}.")
         return driver_view(self.cells(), where={self.group.value: self.levels.value}, labels=self.labels,
                            min_n=self.min_n)
+
+    def _figures(self, table: pd.DataFrame, what: str) -> tuple[ImportanceChart, QuadrantChart]:
+        key = (self.outcome.value, self.items.value)
+        if key not in self._charts:
+            self._charts[key] = (ImportanceChart(table, what=what), QuadrantChart(table, what=what))
+        return self._charts[key]
 
     def view(self) -> tuple[dict[str, Block | None], str]:
         table = self.numbers()
         what = self.labels.get(self.outcome.value, self.outcome.value).lower()
-        quadrant = plots.scatter_chart(table, x="performance", y="importance", label="label",
-                                       title=f"Importance and performance: {what}",
-                                       xlabel="Performance (mean, 0-100)", ylabel="Derived importance (%)",
-                                       cuts=(table["performance_cut"].iloc[0], table["importance_cut"].iloc[0]))
-        return {"findings": findings_block(self._findings(table, what)),
-                "importance_chart": _importance_chart(table, what), "quadrant_chart": quadrant}, ""
+        bars, quadrant = self._figures(table, what)
+        return {"findings": findings_block(self._findings(table, what)), "importance_chart": bars.update(table),
+                "quadrant_chart": quadrant.update(table)}, ""
+
+    def _who(self, count: int) -> str:
+        """The residents of the selection in words: ``all 1,288 residents``, ``the 412 residents selected (...)``."""
+        if set(self.levels.value) == set(self.levels.options):
+            return f"all {numbers.count(count)} residents"
+        return f"the {numbers.count(count)} residents selected ({self._grouping()}: {', '.join(self.levels.value)})"
+
+    def _grouping(self) -> str:
+        """The chosen grouping in words, as the registry labels it (``years lived in San Diego``)."""
+        return self.labels.get(self.group.value, self.group.value)
 
     def _findings(self, table: pd.DataFrame, what: str) -> list[Finding]:
         top = table.sort_values("importance", ascending=False).iloc[0]
-        everyone = set(self.levels.value) == set(self.levels.options)
-        who = "all residents" if everyone else f"residents with {self.group.value} {', '.join(self.levels.value)}"
-        found = [Finding(f"Among {int(top['n']):,} {who} who rated {what} and every item, the item that goes with it "
-                         f"most strongly is {top['label']}: {top['importance']:.1f}% of the explained variation "
-                         f"(R² = {top['r2']:.2f}).",
+        found = [Finding(f"Among {self._who(int(top['n']))} who rated {what} and every item, the item that goes "
+                         f"with it most strongly is {top['label']}: {numbers.percent(top['importance'])} of the "
+                         f"explained variation (R² = {numbers.number(top['r2'], 2)}).",
                          "point estimates: the built report adds 95% bootstrap intervals; "
                          "derived importance shows association, not cause")]
         focus = table[table["quadrant"] == "strong link, rated low"]
         if len(focus):
             found.append(Finding("Linked more strongly than the average item, yet rated below it: " + "; ".join(
-                f"{r.label} (performance {r.performance:.1f})" for r in focus.itertuples()) + "."))
+                f"{r.label} (performance {numbers.number(r.performance)})" for r in focus.itertuples()) + "."))
         return found
-
-
-def _importance_chart(table: pd.DataFrame, what: str) -> Block:
-    """Bars of each item's share of explained variance (no interval: the explorer has none)."""
-    plots.use_style()
-    shown = table.sort_values("importance")
-    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.32 * len(shown) + 1.2)))
-    ax.barh([str(v)[:55] for v in shown["label"]], shown["importance"], color=plots.PALETTE[0])
-    title = f"Derived importance for {what}"
-    ax.set(title=title, xlabel="Share of explained variance (%)")
-    top, low = shown.iloc[-1], shown.iloc[0]
-    alt = (f"Bar chart: {title}. {len(shown)} items, from {low['label']} at {low['importance']:.1f}% to "
-           f"{top['label']} at {top['importance']:.1f}%.")
-    data = shown[["label", "n", "importance", "performance", "pearson", "quadrant"]].rename(columns={
-        "label": "Item", "n": "Residents", "importance": "Importance (%)", "performance": "Performance (0-100)",
-        "pearson": "Pearson r", "quadrant": "Quadrant"})
-    return figure_block(fig, alt=alt, caption=title, data=data)
 
 
 _EXPLORERS: dict[str, type[Explorer]] = {"sector_gap": GapExplorer, "service_scorecard": ServiceExplorer,

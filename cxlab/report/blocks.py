@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from html import escape
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["FINDINGS_MIMETYPE", "Block", "findings_block", "table_block", "figure_block", "note_block"]
+from cxlab.report import numbers
+from cxlab.report.layout import DPI, text_boxes
+
+__all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "unmeasured", "findings_block", "table_block", "figure_block", "note_block"]
 
 #: Output type under which a findings block also carries its sentences (the build reads them).
 FINDINGS_MIMETYPE = "application/vnd.cxlab.report.findings+json"
+#: Whether figures measure their text as they are saved (reports: yes; explorers: no, for speed).
+_MEASURE: ContextVar[bool] = ContextVar("cxlab_measure_figures", default=True)
+#: A cell that is a web address, and only that, is written out as a source (not linked) that may wrap.
+_URL = re.compile(r"https?://[^\s<>\"']+")
+#: Output type under which a figure carries the box of every text it draws (a layout test reads them).
+FIGURE_MIMETYPE = "application/vnd.cxlab.report.figure-text+json"
 
 
 @dataclass(frozen=True)
@@ -26,17 +39,21 @@ class Block:
     """A fragment of safe HTML with a plain-text twin; notebooks display it as it is.
 
     ``findings``, when given, travels with the output as JSON so that a build can list a
-    report's headline without parsing its HTML.
+    report's headline without parsing its HTML; ``figure_text``, the measured text of a figure
+    (:func:`cxlab.report.layout.text_boxes`), so that a test can check every figure's layout.
     """
 
     html: str
     text: str
     findings: tuple[str, ...] = ()
+    figure_text: dict[str, object] | None = field(default=None, compare=False)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         bundle: dict[str, object] = {"text/html": self.html, "text/plain": self.text}
         if self.findings:
             bundle[FINDINGS_MIMETYPE] = {"findings": list(self.findings)}
+        if self.figure_text is not None:
+            bundle[FIGURE_MIMETYPE] = self.figure_text
         return bundle
 
     def __repr__(self) -> str:
@@ -75,21 +92,37 @@ def note_block(text: str) -> Block:
     return Block(f'<p class="note">{escape(text)}</p>', text)
 
 
-def _cell(value: object) -> str:
-    """A value as table text: missing or blank as a dash, yes/no for flags, one decimal for floats.
+def breakable_address(address: str) -> str:
+    """An address escaped for HTML, with a line-break opportunity after each ``/``, ``?``, ``&`` and ``-``.
 
     Examples
     --------
-    >>> [_cell(v) for v in (None, float("nan"), "", True, 68.14, "<b>")]
-    ['–', '–', '–', 'yes', '68.1', '&lt;b&gt;']
+    >>> breakable_address("https://x.org/a-b?c=<d>")
+    'https://<wbr>x.org/<wbr>a-<wbr>b?<wbr>c=&lt;d&gt;'
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return escape(str(value))
+    return "<wbr>".join(escape(part) for part in re.split(r"(?<=[/?&-])(?!/)", address))
+
+
+def _cell(value: object, write=numbers.number) -> str:
+    """A value as escaped table text, written by the shared number formatter (:mod:`cxlab.report.numbers`).
+
+    Examples
+    --------
+    >>> [_cell(v) for v in (None, float("nan"), "", True, 68.14, "<b>", 1224019, -0.0)]
+    ['–', '–', '–', 'yes', '68.1', '&lt;b&gt;', '1,224,019', '0.0']
+
+    A web address (http or https, nothing else) is written out, not linked (a report loads nothing
+    and links nowhere), with places where it may wrap:
+
+    >>> _cell("https://example.org/a?b=1&c=2")
+    '<span class="source">https://<wbr>example.org/<wbr>a?<wbr>b=1&amp;<wbr>c=2</span>'
+    >>> _cell("javascript:alert(1)")
+    'javascript:alert(1)'
+    """
+    text = numbers.cell(value, write)
+    if _URL.fullmatch(text):
+        return f'<span class="source">{breakable_address(text)}</span>'
+    return escape(text)
 
 
 def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
@@ -102,10 +135,11 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
     3
     """
     head = "".join(f'<th scope="col">{_cell(c)}</th>' for c in frame.columns)
+    formats = [numbers.column_format(c) for c in frame.columns]
     rows = "".join(
         "<tr>"
-        + f'<th scope="row">{_cell(row[0])}</th>'
-        + "".join(f"<td>{_cell(v)}</td>" for v in row[1:])
+        + f'<th scope="row">{_cell(row[0], formats[0])}</th>'
+        + "".join(f"<td>{_cell(v, f)}</td>" for v, f in zip(row[1:], formats[1:]))
         + "</tr>"
         for row in frame.itertuples(index=False)
     )
@@ -116,10 +150,35 @@ def table_block(frame: pd.DataFrame, *, caption: str) -> Block:
     return Block(html, f"{caption}\n{frame.to_string(index=False)}")
 
 
-def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame) -> Block:
+@contextmanager
+def unmeasured() -> Iterator[None]:
+    """Figures made inside skip measuring their text (one draw less): for explorers, whose figures no test reads.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> with unmeasured():
+    ...     block = figure_block(plt.figure(), alt="Empty.", caption="Nothing", data=pd.DataFrame({"x": [1]}))
+    >>> block.figure_text is None
+    True
+    """
+    token = _MEASURE.set(False)
+    try:
+        yield
+    finally:
+        _MEASURE.reset(token)
+
+
+def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, png: bytes | None = None) -> Block:
     """A figure as an inline PNG with its alt text, caption, and its data as a table.
 
-    The PNG carries no timestamp or software stamp, so the same figure gives the same bytes.
+    The PNG is the figure's own canvas (no cropping, so text the layout pushed out shows as cut)
+    and carries no timestamp or software stamp, so the same figure gives the same bytes. The box
+    of every text it draws travels with the block (``figure_text``). ``png``, the figure already
+    rendered (by an explorer that updates a figure in place), is used as it is: the figure is
+    neither measured, drawn again nor closed.
 
     Examples
     --------
@@ -132,14 +191,20 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame) 
     >>> 'alt="An empty chart."' in b.html and "<details>" in b.html
     True
     """
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight", metadata={"Software": None})
-    plt.close(figure)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    measured = None
+    if png is None:
+        measured = text_boxes(figure) if _MEASURE.get() else None
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        plt.close(figure)
+        png = buffer.getvalue()
+    width, height = (round(v) for v in figure.bbox.size)
+    encoded = base64.b64encode(png).decode("ascii")
     table = table_block(data, caption=f"Data for the figure: {caption}")
     html = (
-        f'<figure class="chart"><img src="data:image/png;base64,{png}" alt="{escape(alt)}">'
+        f'<figure class="chart"><img src="data:image/png;base64,{encoded}" width="{width}" height="{height}" '
+        f'style="max-width: 100%; height: auto" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption>"
         f"<details><summary>Show the data behind this figure</summary>{table.html}</details></figure>"
     )
-    return Block(html, f"[Figure: {alt}]")
+    return Block(html, f"[Figure: {alt}]", figure_text=measured)

@@ -17,6 +17,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from cxlab.report.blocks import FINDINGS_MIMETYPE
+from cxlab.report.glossary import add_glossary
 
 __all__ = [
     "TEMPLATES",
@@ -84,6 +85,9 @@ def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def export_html(nb: nbformat.NotebookNode, *, title: str) -> str:
     """Render an executed notebook as report HTML (no input cells, no prompts, no anchor links).
 
+    The technical terms the page uses are linked at their first use to a glossary at the end of
+    its main content (:func:`cxlab.report.glossary.add_glossary`).
+
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook(metadata={"cxlab": {"title": "Demo <1>"}})
@@ -103,7 +107,7 @@ def export_html(nb: nbformat.NotebookNode, *, title: str) -> str:
         filters={"no_empty_headers": no_empty_headers, "json_text": json_text},
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "csp": CSP})
-    return body
+    return add_glossary(body)
 
 
 def headline(executed: Path) -> str | None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cxlab.report import numbers
+
 __all__ = [
     "CHANGE_WORDS",
     "Finding",
@@ -78,10 +80,7 @@ def interval_text(low: float, high: float, *, signed: bool = False) -> str:
     >>> interval_text(70.1, 74.56), interval_text(-0.4, 1.2, signed=True), interval_text(80.12, 80.14)
     ('95% CI 70.1 to 74.6', '95% CI -0.4 to +1.2', '95% CI +/- <0.1')
     """
-    if high - low < 0.1:
-        return "95% CI +/- <0.1"
-    style = "{:+.1f}" if signed else "{:.1f}"
-    return f"95% CI {style.format(low)} to {style.format(high)}".replace("-0.0", "0.0").replace("+-0.0", "0.0")
+    return numbers.interval(low, high, signed_ends=signed)
 
 
 def estimate_text(row: pd.Series) -> str:
@@ -92,7 +91,7 @@ def estimate_text(row: pd.Series) -> str:
     >>> estimate_text(pd.Series({"mean": 72.34, "ci_low": 70.1, "ci_high": 74.56}))
     '72.3 (95% CI 70.1 to 74.6)'
     """
-    return f"{row['mean']:.1f} ({interval_text(row['ci_low'], row['ci_high'])})"
+    return numbers.estimate(row["mean"], row["ci_low"], row["ci_high"])
 
 
 def difference_phrase(row: pd.Series, *, min_difference: float, up: str = "rose", down: str = "fell",
@@ -227,9 +226,9 @@ def percent_text(value: float) -> str:
     Examples
     --------
     >>> percent_text(17.68), percent_text(0.004), percent_text(0.0)
-    ('17.7%', '<0.1%', '0.0%')
+    ('17.7%', '<0.1%', '0%')
     """
-    return "<0.1%" if 0 < value < 0.05 else f"{value:.1f}%"
+    return numbers.percent(value)
 
 
 def _derived_caveat(points: pd.DataFrame) -> str | None:

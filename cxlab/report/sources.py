@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 import pandas as pd
 
-from cxlab.report.blocks import Block
+from cxlab.report.blocks import Block, breakable_address
 
 __all__ = ["sources_block"]
-
-
-def _breakable(address: str) -> str:
-    """An address escaped for HTML, with a line-break opportunity after each ``/``, ``?``, ``&`` and ``-``.
-
-    Examples
-    --------
-    >>> _breakable("https://x.org/a-b?c=<d>")
-    'https://<wbr>x.org/<wbr>a-<wbr>b?<wbr>c=&lt;d&gt;'
-    """
-    return "<wbr>".join(escape(part) for part in re.split(r"(?<=[/?&-])(?!/)", address))
 
 
 def sources_block(points: pd.DataFrame, *, source: str = "source", describe: str = "described",
@@ -42,7 +30,7 @@ def sources_block(points: pd.DataFrame, *, source: str = "source", describe: str
     items, lines = [], [heading]
     for where, rows in points.groupby(source, sort=False):
         given = "; ".join(rows[describe])
-        shown = _breakable(where) if where.startswith(("http://", "https://")) else escape(where)
+        shown = breakable_address(where) if where.startswith(("http://", "https://")) else escape(where)
         items.append(f"<li>{escape(given)}: {shown}</li>")
         lines.append(f"- {where}: {given}")
     html = f'<section class="sources" aria-label="{escape(heading)}"><ul>{"".join(items)}</ul></section>'

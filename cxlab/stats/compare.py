@@ -445,7 +445,7 @@ def mann_whitney(
         y = pd.to_numeric(cell.loc[cell[between] == group_b, value]).dropna().to_numpy(float)
         row = dict(key, group_a=group_a, group_b=group_b, n_a=len(x), n_b=len(y))
         small = min(len(x), len(y))
-        row["note"] = (f"suppressed: a group has {small} answers, fewer than min_n = {min_n}"
+        row["note"] = (f"suppressed: a group has {small} answers, fewer than the minimum of {min_n}"
                        if small < max(min_n, 1) else "")
         if not row["note"]:
             with _quiet_pingouin():
@@ -690,7 +690,7 @@ def _gap_notes(a: pd.DataFrame, b: pd.DataFrame, *, reference: object) -> np.nda
          np.isnan(se_a) | np.isnan(se_b),
          (se_a == 0) & (se_b == 0)],
         [f"no {reference!s} row in this cell",
-         "suppressed: a group has fewer than min_n answers",
+         "suppressed: a group has fewer answers than the minimum",
          "no answers in a group",
          "published points: difference without interval",
          "a group has one answer: difference without interval",

@@ -359,7 +359,7 @@ def quadrant(
 
 def _too_few(n: int, min_n: int) -> str:
     """The suppression note when ``n`` complete answers are too few, else empty."""
-    return f"suppressed: {n} complete answers, fewer than min_n = {min_n}" if n < min_n else ""
+    return f"suppressed: {n} complete answers, fewer than the minimum of {min_n}" if n < min_n else ""
 
 
 def _alpha_note(complete: pd.DataFrame, *, min_n: int) -> str:

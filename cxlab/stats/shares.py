@@ -63,7 +63,7 @@ def flag_shares(data: pd.DataFrame, *, flags: Sequence[str], by: Sequence[str] =
     0      A    easy  10      7   70.0    39.7     89.2
     1      B    easy   4      1    NaN     NaN      NaN
     >>> table["note"].iloc[1]
-    'suppressed: n = 4, fewer than min_n = 10'
+    'suppressed: n = 4, fewer than the minimum of 10'
     """
     by = list(by)
     parts = []

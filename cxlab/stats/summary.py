@@ -226,7 +226,7 @@ def summarize(
     0        a  12            3.9  72.9    56.6     84.7
     1        b   2            NaN   NaN     NaN      NaN
     >>> print(s.loc[1, "note"])
-    suppressed: n = 2, fewer than min_n = 10
+    suppressed: n = 2, fewer than the minimum of 10
 
     A table that carries its scales (``attrs["scales"]``, as :func:`cxlab.load` sets them) puts
     each item on 0-100 by its own scale:
@@ -764,7 +764,7 @@ def _notes(n: np.ndarray, var: np.ndarray, *, min_n: int) -> np.ndarray:
     return np.select(
         [n == 0, n < min_n, n == 1, var == 0],
         ["no valid answers",
-         "suppressed: n = " + count + ", fewer than min_n = " + str(min_n),
+         "suppressed: n = " + count + ", fewer than the minimum of " + str(min_n),
          "one answer: no standard deviation or interval",
          "all answers equal: zero variance, the interval has no width"],
         default="",

@@ -130,7 +130,7 @@ def theme_outcomes(assigned: pd.DataFrame, *, outcome: str, min_n: int = MIN_N) 
         if labels[theme] == SMALL_THEME:
             row["note"] = f"{SMALL_THEME}: fewer than {min_n} comments in all, not shown"
         elif min(n, n_other) < min_n:
-            row["note"] = f"suppressed: {min(n, n_other)} comments with a known outcome, fewer than min_n = {min_n}"
+            row["note"] = f"suppressed: {min(n, n_other)} comments with a known outcome, fewer than the minimum of {min_n}"
         else:
             row.update(share_difference(count, n, count_other, n_other), suppressed=False, note="")
         rows.append(row)

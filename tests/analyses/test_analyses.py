@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from scipy import stats
 from scipy.special import expit
 
-from cxlab.analyses import drivers, federal_overview, groups, service_scorecard
+from cxlab.analyses import drivers, federal_overview, groups, sector_gap, service_scorecard
 from cxlab.build.catalog import read_catalog
 from cxlab.report.findings import interval_text
 
@@ -184,3 +185,17 @@ def test_survey_summary_compares_weighted_entities_with_kish_standard_errors():
     assert "weighted, with Kish standard errors" in result.methods.text
     assert set(result.pairs["group_a"]) | set(result.pairs["group_b"]) == {"North office", "Online service",
                                                                            "South office"}
+def test_sector_gap_lists_every_published_point_with_its_source(scores) -> None:
+    result = sector_gap.run(index="ACSI", lower="federal_government", upper="national", scores=scores)
+    rows = BeautifulSoup(result.scores_table.html, "html.parser").select("tbody tr")
+    shown = {(r.th.get_text(), r.find_all("td")[0].get_text()): r for r in rows}
+    for series in ("federal_government", "national"):
+        points = scores[(scores["index"] == "ACSI") & (scores["series"] == series)]
+        name = points["entity"].iloc[0]
+        assert len(points) > 5
+        for point in points.itertuples():
+            row = shown[(name, point.period)]
+            cells = row.find_all("td")
+            assert cells[2].get_text() == point.value_type and cells[3].get_text() == point.source
+    assert len(rows) == sum(len(scores[(scores["index"] == "ACSI") & (scores["series"] == s)])
+                            for s in ("federal_government", "national"))

@@ -22,6 +22,7 @@ from cxlab.analyses.drivers import item_block
 from cxlab.analyses.resident_groups import resident_group
 from cxlab.build.catalog import CATALOG, NOTEBOOKS, read_catalog
 from cxlab.data.series import series_gap
+from cxlab.report.blocks import FINDINGS_MIMETYPE
 
 VA, OUTPATIENT = "Department of Veterans Affairs", "Receiving outpatient services"
 
@@ -64,17 +65,44 @@ def test_gap_explorer_shows_the_gap_of_each_year(gap: widgets.GapExplorer, score
     assert "2020" not in gap.panes["gap_chart"].value.split("<details>")[1]
 
 
+def _values(control) -> list:
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]
+
+
 def test_gap_explorer_series_follow_the_index(gap: widgets.GapExplorer) -> None:
     with gap.holding():
         gap.index.value = "ACSI"
         gap.start.value, gap.end.value = 2015, 2016
-    assert "national" in gap.lower.options and "Manufacturing/Durables" in gap.upper.options
-    assert "private_sector" in gap.upper.options  # ACSI has one too: the choice is kept
+    assert "national" in _values(gap.lower) and "Manufacturing/Durables" in _values(gap.upper)
+    assert gap.upper.value == "private_sector"  # ACSI has one too: the choice is kept
     assert "No year from 2015 to 2016 has a point in both series" in gap.message.value
     with gap.holding():
         gap.upper.value, gap.start.value, gap.end.value = "Manufacturing/Durables", 2019, 2019
     assert gap.parameters()["index"] == "ACSI" and gap.message.value == ""
     assert "<td>68.1</td>" in gap.panes["gap_chart"].value and "<td>78.3</td>" in gap.panes["gap_chart"].value
+
+
+def test_gap_explorer_shows_display_names_once_each(scores: pd.DataFrame) -> None:
+    gap = widgets.GapExplorer(scores=scores)
+    for index in sorted(scores["index"].unique()):
+        gap.index.value = index
+        labels = [label for label, _ in gap.lower.options]
+        entities = set(scores.loc[scores["index"] == index, "entity"])
+        assert sorted(labels) == sorted(entities), index  # every entity once, never a code such as national
+    gap.index.value = "ACSI"
+    assert ("National ACSI", "national") in gap.upper.options
+
+
+def test_a_change_of_index_never_compares_a_series_with_itself_and_keeps_the_years(scores: pd.DataFrame) -> None:
+    explorer = widgets.GapExplorer(index="ACSI", lower="federal_government", upper="national", start=2016, end=2019,
+                                   scores=scores)
+    explorer.index.value = "Forrester CX Index"
+    assert explorer.lower.value != explorer.upper.value
+    assert (explorer.lower.label, explorer.upper.label) == ("US federal average", "US private sector average")
+    assert (explorer.start.value, explorer.end.value) == (2016, 2019)
+    assert "a gap of 0.0 points" not in explorer.panes["findings"].value and explorer.message.value == ""
+    explorer.index.value = "ACSI"
+    assert (explorer.start.value, explorer.end.value) == (2016, 2019)
 
 
 def test_empty_year_range_gives_a_message_not_a_traceback(gap: widgets.GapExplorer) -> None:
@@ -94,20 +122,31 @@ def _expanded_mean(rows: pd.DataFrame) -> float:
 
 
 def test_service_explorer_scorecard_for_a_quarter_range(card: widgets.ServiceExplorer, a11: pd.DataFrame) -> None:
-    card.quarters.value = ("FY2021-Q3", "FY2022-Q2")
+    with card.holding():
+        card.first.value, card.last.value = "FY2021-Q3", "FY2022-Q2"
     rows = a11[(a11["service"] == OUTPATIENT) & (a11["period"] == "FY2022-Q2") & (a11["driver"] == "satisfaction")]
     findings = card.panes["findings"].value
     assert f"In FY2022-Q2, satisfaction with {OUTPATIENT} was {_expanded_mean(rows):.1f}" in findings
     chart_data = card.panes["drivers_chart"].value.split("<details>")[1]
     assert "FY2022-Q2" in chart_data and "FY2022-Q3" not in chart_data and "FY2021-Q2" not in chart_data
-    card.quarters.value = ("FY2021-Q1", "FY2023-Q1")
+    with card.holding():
+        card.first.value, card.last.value = "FY2021-Q1", "FY2023-Q1"
+
+
+def test_service_volume_does_not_depend_on_the_drivers(card: widgets.ServiceExplorer, a11: pd.DataFrame) -> None:
+    everything = card.panes["volume_table"].value
+    card.drivers.value = ("satisfaction",)
+    assert card.panes["volume_table"].value == everything
+    card.drivers.value = tuple(widgets.DRIVERS)
+    records = a11[(a11["service"] == OUTPATIENT) & (a11["period"] == "FY2021-Q4")].drop_duplicates("record_id")
+    assert f"<td>{int(records['customers'].sum()):,}</td>" in everything
 
 
 def test_service_list_follows_the_agency(card: widgets.ServiceExplorer, a11: pd.DataFrame) -> None:
     card.agency.value = "Department of Homeland Security"
     assert set(card.service.options) == set(a11.loc[a11["agency"] == "Department of Homeland Security", "service"])
     of_service = a11[(a11["agency"] == card.agency.value) & (a11["service"] == card.service.value)]
-    assert card.quarters.value == (of_service["period"].min(), of_service["period"].max())
+    assert (card.first.value, card.last.value) == (of_service["period"].min(), of_service["period"].max())
     assert card.message.value == "" and card.service.value in card.panes["findings"].value
     with card.holding():
         card.agency.value, card.service.value = VA, OUTPATIENT
@@ -138,12 +177,14 @@ def test_driver_explorer_matches_the_report_function(driver: widgets.DriverExplo
     np.testing.assert_allclose(shown["performance"], expected.loc[shown.index, "performance"], rtol=1e-9)
     top = shown["importance"].idxmax()
     assert f"{shown.loc[top, 'importance']:.1f}% of the explained variation" in driver.panes["findings"].value
-    assert f"Among {int(shown['n'].iloc[0]):,} residents with own_rent Rent" in driver.panes["findings"].value
+    assert (f"Among the {int(shown['n'].iloc[0]):,} residents selected (owners and renters: Rent) who rated"
+            in driver.panes["findings"].value)
+    assert "own_rent" not in driver.panes["findings"].value
 
 
 def test_driver_explorer_bad_selections_give_messages(driver: widgets.DriverExplorer) -> None:
     driver.levels.value = ()
-    assert "Choose at least one group of residents by own_rent" in driver.message.value
+    assert "Choose at least one group of residents by owners and renters." in driver.message.value
     driver.min_n = 10**6
     driver.levels.value = ("Own",)
     assert "at least 1000000 are needed" in driver.message.value
@@ -165,8 +206,27 @@ def test_make_this_a_report_writes_a_checked_entry(gap: widgets.GapExplorer, tmp
     assert entry["parameters"] == {"index": "Forrester CX Index", "lower": "federal_government",
                                    "upper": "private_sector", "start": 2016, "end": 2020}
     assert "Added report 'forrester-2016-2020'" in gap.report_status.value
+    assert entry["title"] == "Forrester CX Index, 2016 to 2020: US federal average against US private sector average"
     gap.make_report(local=local)
     assert "exists already" in gap.report_status.value and len(yaml.safe_load(local.read_text())["reports"]) == 1
+    assert not gap.report_button.disabled and gap.report_button.description == "Make this a report"
+
+
+def test_a_report_the_catalog_has_already_is_refused_with_its_name(scores: pd.DataFrame, tmp_path: Path) -> None:
+    explorer = widgets.GapExplorer(index="Forrester CX Index", lower="federal_government", upper="private_sector",
+                                   start=2015, end=2020, scores=scores)
+    explorer.report_name.value = "another-name"
+    assert explorer.make_report(local=tmp_path / "catalog.local.yml") is None
+    assert "as &#x27;forrester-federal-vs-private-2015-2020&#x27;" in explorer.report_status.value
+    assert not (tmp_path / "catalog.local.yml").exists()
+
+
+def test_the_button_is_busy_while_it_works(gap: widgets.GapExplorer) -> None:
+    seen = []
+    with gap.busy("Building"):
+        seen.append((gap.report_button.disabled, gap.report_button.description, gap.report_status.value))
+    assert seen == [(True, "Working…", '<p role="status" aria-busy="true">Building</p>')]
+    assert not gap.report_button.disabled
 
 
 def test_a_report_entry_with_a_value_not_in_the_data_is_refused(tmp_path: Path) -> None:
@@ -198,7 +258,8 @@ def test_make_this_a_report_can_build_it(scores: pd.DataFrame, tmp_path: Path,
     assert "2015 to 2020" in html and "<input" not in html and "Dropdown" not in html
     executed = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
     explorer_cell = next(c for c in executed.cells if "explore(" in c.source)
-    assert explorer_cell.outputs == []  # a batch run: the explorer stays out of the report
+    # a batch run: the explorer stays out of the report, which shows the findings in its place
+    assert [set(o["data"]) for o in explorer_cell.outputs] == [{"text/html", "text/plain", FINDINGS_MIMETYPE}]
     assert "Built " in explorer.report_status.value
 
 

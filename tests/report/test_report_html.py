@@ -39,7 +39,7 @@ def _aligned() -> pd.DataFrame:
 
 def _points(scores: list[float], value_type: str = "stated") -> pd.DataFrame:
     years = range(2018, 2018 + len(scores))
-    return pd.DataFrame({"period": [str(y) for y in years], "time": [y + 0.5 for y in years],
+    return pd.DataFrame({"period": [str(y) for y in years], "period_start": pd.to_datetime([f"{y}-01-01" for y in years]),
                          "score": scores, "value_type": value_type})
 
 
@@ -100,7 +100,7 @@ def test_no_code_prompts_scripts_stderr_or_external_references(page):
     assert "/root" not in html and "UserWarning" not in html, "stderr reached the report"
     assert page.find(string=re.compile("done")) is not None, "stdout is shown"
     for tag in page.find_all(src=True) + page.find_all(href=True):
-        assert (tag.get("src") or tag.get("href")).startswith("data:"), tag
+        assert (tag.get("src") or tag.get("href")).startswith(("data:", "#term-")), tag
     assert "url(" not in html and "@import" not in html
 
 
@@ -242,7 +242,7 @@ def test_every_figure_draws_with_the_palette_only(monkeypatch):
     monkeypatch.setattr(plots, "figure_block", spy)
     for draw in CHARTS.values():
         draw()
-    allowed = {c.lower() for c in plots.PALETTE} | {"#ffffff"}
+    allowed = {c.lower() for c in plots.PALETTE} | {"#ffffff", plots.GAP_COLOUR, plots.EMPTY_FILL}
     assert len(drawn) == len(CHARTS) and all(c <= allowed for c in drawn.values()), drawn
     assert drawn["S"] - {"#ffffff"} == drawn["T"] == {c.lower() for c in plots.PALETTE}
 
