@@ -176,7 +176,8 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
 
     The PNG is the figure's own canvas (no cropping, so text the layout pushed out shows as cut)
     and carries no timestamp or software stamp, so the same figure gives the same bytes. The box
-    of every text it draws travels with the block (``figure_text``). ``png``, the figure already
+    of every text it draws, measured in the very drawing that made the PNG, travels with the
+    block (``figure_text``). ``png``, the figure already
     rendered (by an explorer that updates a figure in place), is used as it is: the figure is
     neither measured, drawn again nor closed.
 
@@ -193,9 +194,10 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
     """
     measured = None
     if png is None:
-        measured = text_boxes(figure) if _MEASURE.get() else None
+        figure.set_dpi(DPI)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        measured = text_boxes(figure, drawn=True) if _MEASURE.get() else None
         plt.close(figure)
         png = buffer.getvalue()
     width, height = (round(v) for v in figure.bbox.size)
