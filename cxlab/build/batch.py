@@ -109,7 +109,7 @@ def batch_environment(out_dir: Path | None = None) -> Iterator[None]:
     """
     values = {BATCH_VARIABLE: "1"}
     if out_dir is not None:
-        values[CACHE_VARIABLE] = str(table_cache(out_dir))
+        values[CACHE_VARIABLE] = str(table_cache(out_dir).resolve())
     before = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

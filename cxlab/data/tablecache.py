@@ -22,9 +22,10 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a table is hashed, so that checking a build imports no pandas
+    import pandas as pd
 
 __all__ = ["CACHE_VARIABLE", "cached", "caching", "digest", "frame_digest"]
 
@@ -61,10 +62,13 @@ def frame_digest(frame: pd.DataFrame) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> one, other = pd.DataFrame({"text": ["a", "b"]}), pd.DataFrame({"text": ["a", "c"]})
     >>> frame_digest(one) == frame_digest(one.copy()), frame_digest(one) == frame_digest(other)
     (True, False)
     """
+    import pandas as pd
+
     hashed = pd.util.hash_pandas_object(frame, index=True).to_numpy()
     return hashlib.sha256(hashed.tobytes() + digest(list(map(str, frame.columns))).encode()).hexdigest()
 

@@ -20,18 +20,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cxlab.report import numbers
+from cxlab.report.mimetypes import FIGURE_MIMETYPE, FINDINGS_MIMETYPE
 from cxlab.report.layout import DPI, text_boxes
 
 __all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "unmeasured", "findings_block", "table_block", "figure_block", "note_block"]
 
-#: Output type under which a findings block also carries its sentences (the build reads them).
-FINDINGS_MIMETYPE = "application/vnd.cxlab.report.findings+json"
 #: Whether figures measure their text as they are saved (reports: yes; explorers: no, for speed).
 _MEASURE: ContextVar[bool] = ContextVar("cxlab_measure_figures", default=True)
 #: A cell that is a web address, and only that, is written out as a source (not linked) that may wrap.
 _URL = re.compile(r"https?://[^\s<>\"']+")
-#: Output type under which a figure carries the box of every text it draws (a layout test reads them).
-FIGURE_MIMETYPE = "application/vnd.cxlab.report.figure-text+json"
 
 
 @dataclass(frozen=True)
