@@ -156,7 +156,7 @@ def test_survey_summary_describes_the_years_and_tests_the_change(built):
     assert f"Banking {(banking >= 9).mean() * 100:.1f}%" in shares
     caption = [c.get_text(" ", strip=True) for c in page.select("figcaption")]
     assert "Overall satisfaction with the company (1-10): by year" in caption
-    heads = [th.get_text(strip=True) for th in page.select("table thead th")]
+    heads = [" ".join(th.get_text().split()) for th in page.select("table thead th")]
     assert "Industry" in heads and "Measure" not in heads
     footer = page.select_one("footer").get_text(" ", strip=True)
     assert "identified by their row number in the file, which has no respondent id column" in footer
@@ -192,7 +192,7 @@ def test_drivers_match_relative_weights_and_spearman_by_hand(built):
     label = {"QUALITY": "Quality of products and services (1-10)", "VALUE": "Value for money (1-10)"}[top]
     assert f"most strongly is {label} ({top}), with {weights.max() / weights.sum() * 100:.1f}%" in found[0]
     table = page.find("caption", string=re.compile("Each item: derived importance")).find_parent("table")
-    heads = [th.get_text(strip=True) for th in table.select("thead th")]
+    heads = [" ".join(th.get_text().split()) for th in table.select("thead th")]
     rows = {tr.find_all(["th", "td"])[0].get_text(strip=True): tr.find_all(["th", "td"]) for tr in table.select("tbody tr")}
     for item in DRIVERS:
         row = next(cells for name, cells in rows.items() if name.endswith(f"({item})"))

@@ -168,7 +168,7 @@ def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str
     """Run one instance in a kernel of its own (started by papermill) and write its files."""
     from cxlab.build.render import render
 
-    with batch_environment(out_dir):
+    with batch_environment():
         rendered = render(instance, build_date=build_date, commit=commit)
     if rendered.outcome.status == "built":
         out_dir.mkdir(parents=True, exist_ok=True)

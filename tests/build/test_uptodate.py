@@ -102,7 +102,7 @@ def test_cxlab_source_template_and_installed_packages_are_inputs(tmp_path: Path,
     shutil.copytree(Path(cxlab.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cxlab, "__file__", str(package / "__init__.py"))
     assert _stale([report], tmp_path / "out") == {}
-    template = package / "templates" / "cxlab_report" / "index.html.j2"
+    template = package / "report" / "templates" / "cxlab_report" / "index.html.j2"
     template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert _stale([report], tmp_path / "out") == {"gap": ("cxlab source changed",)}
     monkeypatch.setattr(uptodate, "_package_source", lambda: "as stamped")
