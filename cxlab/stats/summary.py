@@ -48,14 +48,16 @@ Shares (:func:`top_box`) have Wilson intervals, which stay inside 0-100 by const
 Respondent rows are placed in their cells once, as integer codes (the codes of a categorical
 key as they are, other keys factorised), and every per-cell sum is one ``np.bincount``; an
 unweighted item stored as integers is tallied into answer counts per cell and summarised as
-:func:`summarize_counts` does. Cells and their order are those of
+:func:`summarize_counts` does. The passes that combine the codes of a row (its cell; its cell
+and answer) run block by block, so their temporaries stay in the CPU's cache and the integer
+answers are never copied as floats. Cells and their order are those of
 ``groupby(by, observed=False, dropna=False, sort=True)``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -614,9 +616,11 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
     # room for the answer slots of _item_cells)
     narrow = math.prod(shape) <= np.iinfo(np.int32).max // 128
     code = np.zeros(len(data), np.int32 if narrow else np.intp)
-    for codes, levels in factors:
-        code *= len(levels)
-        code += codes
+    for rows in _blocks(len(data)):
+        block = code[rows]
+        for codes, levels in factors:
+            block *= len(levels)
+            block += codes[rows]
     if not by or any(isinstance(data[key].dtype, pd.CategoricalDtype) for key in by):
         cells = np.arange(math.prod(shape))
     else:  # only the combinations that occur, still in sorted order
@@ -626,6 +630,22 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
                                                                            key_codes)},
                         index=pd.RangeIndex(len(cells)))
     return code, keys
+
+
+_BLOCK_ROWS = 1 << 16
+"""Rows per block of a pass over the rows: a block's temporaries stay in the CPU's cache."""
+
+
+def _blocks(rows: int, *, at_least: int = 0) -> Iterator[slice]:
+    """Slices of :data:`_BLOCK_ROWS` rows (or ``at_least``) that cover ``rows`` rows, in order.
+
+    Examples
+    --------
+    >>> [(s.start, s.stop) for s in _blocks(150_000)]
+    [(0, 65536), (65536, 131072), (131072, 150000)]
+    """
+    size = max(_BLOCK_ROWS, at_least)
+    return (slice(start, min(start + size, rows)) for start in range(0, rows, size))
 
 
 def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
@@ -664,8 +684,9 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
     """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of ``x`` (weighted if asked).
 
     ``index`` is the :func:`_cell_index` of ``data``. One pass of ``np.bincount`` per sum
-    (n, and sum w, w^2, w x, w x^2 with weights). Each cell's x is taken around one of its own
-    answers: the one-pass variance stays accurate, and is exactly zero for a constant cell.
+    (n, and sum w, w^2, w x, w x^2 with weights), over cell codes made ``intp`` once. Each
+    cell's x is taken around one of its own answers: the one-pass variance stays accurate, and
+    is exactly zero for a constant cell.
     """
     code, keys = index
     values = x.to_numpy(dtype="float64", na_value=np.nan)
@@ -678,6 +699,7 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
             raise ValueError(f"weight column {weight!r} must be positive where answers exist")
     if not valid.all():
         code, values = code[valid], values[valid]
+    code = code.astype(np.intp, copy=False)  # once: np.bincount counts in intp
     shift = np.zeros(len(keys))
     shift[code] = values  # one answer of each cell (any one)
     xc = values - shift.take(code)
@@ -715,17 +737,40 @@ def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.Da
         x = _on_scale(column, scale=scale, name=item)
         return _cells(data, x, index=index, weight=weight)
     _check_answers(column, scale=scale, name=item)
-    # a row's slot in the cell x answer table: row = its cell, column = answer - low; a
-    # missing answer goes one slot past the table, which is left out
-    size = len(keys) * len(points)
-    slot = code * len(points) - int(low)
-    answers = column.to_numpy(dtype=getattr(column.dtype, "numpy_dtype", column.dtype),
-                              na_value=0)  # in their own integer type: no copy for numpy ints
-    np.add(slot, answers, out=slot, casting="unsafe")  # checked to lie on the scale
-    if column.hasnans:
-        slot[column.isna().to_numpy()] = size
-    counts = np.bincount(slot, minlength=size + 1)[:size].reshape(len(keys), len(points))
+    counts = _answer_counts(code, column, cells=len(keys), low=int(low), points=len(points))
     return keys.assign(**_count_moments(counts.astype("float64"), points))
+
+
+def _answer_counts(code: np.ndarray, answers: pd.Series, *, cells: int, low: int, points: int) -> np.ndarray:
+    """How many rows of each cell gave each answer: a cells x points table, NA left out.
+
+    A row's slot in the table, in its flattened form, is ``code * points + answer``, offset
+    by ``low`` only when the scale starts below 0; it is made as ``intp``, the type
+    ``np.bincount`` counts in, block by block (:func:`_blocks`), so no copy of the rows is made.
+    A missing answer goes one slot past the table, which is left out. The answers are checked
+    to lie on the scale.
+
+    Examples
+    --------
+    >>> _answer_counts(np.array([0, 0, 1, 1]), pd.Series([1, 3, 3, None], dtype="Int8"),
+    ...                cells=2, low=1, points=3).tolist()
+    [[1, 0, 1], [0, 0, 1]]
+    """
+    first = max(low, 0)  # the slot of the first answer of the first cell
+    size = cells * points
+    values = answers.to_numpy(dtype=getattr(answers.dtype, "numpy_dtype", answers.dtype),
+                              na_value=0)  # in their own integer type: no copy for numpy ints
+    missing = answers.isna().to_numpy() if isinstance(answers.dtype, pd.api.extensions.ExtensionDtype) else None
+    counts = np.zeros(first + size + 1, np.intp)
+    for rows in _blocks(len(code), at_least=4 * size):
+        slot = np.multiply(code[rows], points, dtype=np.intp)
+        np.add(slot, values[rows], out=slot, casting="unsafe")
+        if low < 0:
+            slot -= low
+        if missing is not None:  # numpy ints have none
+            slot[missing[rows]] = first + size
+        counts += np.bincount(slot, minlength=first + size + 1)
+    return counts[first:first + size].reshape(cells, points)
 
 
 def _count_moments(counts: np.ndarray, points: np.ndarray) -> dict[str, np.ndarray]:
