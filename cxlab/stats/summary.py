@@ -591,8 +591,9 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
 
     Returns
     -------
-    code : ndarray of intp
-        The cell of each row: a row number of ``keys``.
+    code : ndarray of int
+        The cell of each row: a row number of ``keys``, in the narrowest integer type that
+        numbers every cell.
     keys : DataFrame
         One row per cell: its ``by`` values, with the dtypes of ``data``.
 
@@ -612,10 +613,10 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
     shape = tuple(len(levels) for _, levels in factors)
     if math.prod(shape) > np.iinfo(np.intp).max:
         raise ValueError(f"too many combinations of {by} to number them")
-    # int32 codes halve the memory traffic of the passes below when the cells allow it (with
-    # room for the answer slots of _item_cells)
-    narrow = math.prod(shape) <= np.iinfo(np.int32).max // 128
-    code = np.zeros(len(data), np.int32 if narrow else np.intp)
+    # the narrowest integer type that numbers every cell: the passes over the codes read and
+    # write the least memory
+    narrow = next(t for t in (np.int8, np.int16, np.int32, np.intp) if math.prod(shape) <= np.iinfo(t).max)
+    code = np.zeros(len(data), narrow)
     for rows in _blocks(len(data)):
         block = code[rows]
         for codes, levels in factors:
@@ -653,7 +654,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index | pd.Categorical
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
         levels = np.arange(len(column.cat.categories))
-        if (codes < 0).any():
+        if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(levels), codes)
             levels = np.append(levels, -1)
         return codes, pd.Categorical.from_codes(levels, dtype=column.dtype)
