@@ -596,8 +596,11 @@ def _load_respondents(source: Source) -> pd.DataFrame:
 
 
 def _text_part(raw: pd.DataFrame, entry: dict[str, Any], scales: dict[str, Scale]) -> dict[str, Piece]:
-    """The tidy columns of a chunk read as text: each item's scores (missing codes and empty cells NA,
-    in the dtype of its scale), then :func:`_cell_columns`."""
+    """The tidy columns of a chunk read as text, each one value per record.
+
+    Each item's scores (missing codes and empty cells NA, in the dtype of its scale), then
+    :func:`_cell_columns`.
+    """
     items = {item: scale.read(raw[item])[0].astype(scale.dtype) for item, scale in scales.items()}
     return {name: (values, None) for name, values in [*items.items(), *_cell_columns(raw, entry).items()]}
 
@@ -608,9 +611,10 @@ def _typed_part(chunk: ArrowChunk, entry: dict[str, Any], scales: dict[str, Scal
 
     A check of a cell depends on the cell's text alone, so each check runs on the text of a
     column's distinct values, and the tidy values of those are made the way :func:`_text_part`
-    makes them from text; their codes spread them over the records (:mod:`cxlab.data.chunks`). Two columns are checked as numbers instead,
-    which is what their checks say of numbers: an integer id column (no id may be empty, so no
-    null) and a numeric weight column (every weight finite and > 0).
+    makes them from text; their codes spread them over the records (:mod:`cxlab.data.chunks`).
+    Two columns are checked as numbers instead, which is what their checks say of numbers: an
+    integer id column (no id may be empty, so no null) and a numeric weight column (every
+    weight finite and > 0).
 
     Examples
     --------
@@ -633,9 +637,8 @@ def _typed_part(chunk: ArrowChunk, entry: dict[str, Any], scales: dict[str, Scal
         return None
     numeric = _numeric_columns(chunk, entry)
     distinct = {column: chunk.distinct_text(column) for column in checks if column not in numeric}
-    if not all(numeric.values()) or not all(
-            bool(np.all(check(distinct[column][1]).check_output))
-            for column, text in distinct.items() for check in checks[column]):
+    if not all(numeric.values()) or not all(bool(np.all(check(text).check_output))
+                                            for column, (_, text) in distinct.items() for check in checks[column]):
         return None
     out = {item: (scale.read(distinct[item][1])[0].astype(scale.dtype), distinct[item][0])
            for item, scale in scales.items()}
@@ -678,7 +681,8 @@ def _chunk_ids(chunk: pd.DataFrame | ArrowChunk, raw: pd.DataFrame | None, id_co
         if pa_types.is_integer(values.type) and values.null_count == 0:
             return pd.Series(values.to_numpy(), index=index, dtype="int64")
         if raw is None:
-            return spread(chunk.distinct_text(id_column)[::-1]).set_axis(index)
+            codes, text = chunk.distinct_text(id_column)
+            return spread((text, codes)).set_axis(index)
     return raw[id_column]
 
 
