@@ -748,8 +748,8 @@ def _answer_counts(code: np.ndarray, answers: pd.Series, *, cells: int, low: int
     A row's slot in the table, in its flattened form, is ``code * points + answer``, offset
     by ``low`` only when the scale starts below 0; it is made as ``intp``, the type
     ``np.bincount`` counts in, block by block (:func:`_blocks`), so no copy of the rows is made.
-    A missing answer goes one slot past the table, which is left out. The answers are checked
-    to lie on the scale.
+    A missing answer goes one slot past the table, which is left out. The caller has checked
+    that the answers lie on the scale from ``low`` over ``points`` points.
 
     Examples
     --------
