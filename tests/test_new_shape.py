@@ -48,7 +48,7 @@ def _logit_interval(x: np.ndarray) -> tuple[float, float]:
 
 
 def _findings(page: BeautifulSoup) -> list[str]:
-    return [li.get_text(" ", strip=True) for li in page.select("section.findings li")]
+    return [" ".join(li.get_text().split()) for li in page.select("section.findings li")]
 
 
 def _interval(low: float, high: float) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 import cxlab
+from cxlab.data.tablecache import cached, caching, frame_digest
 from cxlab.report import numbers, plots
 from cxlab.report.blocks import Block, findings_block, note_block, table_block
 from cxlab.report.findings import Finding, fdr_note, p_text
@@ -98,6 +99,7 @@ def run(*, product: str | None = None, min_n: int = MIN_N, complaints: pd.DataFr
     - 465 complaints about Mortgage ... 129 (27.7%) include the consumer's own narrative. ...
     """
     complaints = cxlab.load("cfpb_complaints") if complaints is None else complaints
+    everyone = complaints
     if product is not None:
         products = sorted(complaints["product"].unique())
         if product not in products:
@@ -114,7 +116,7 @@ def run(*, product: str | None = None, min_n: int = MIN_N, complaints: pd.DataFr
     assigned[category] = _pooled(assigned[category], min_n)
     shares = theme_shares(assigned, min_n=min_n)
     outcomes = pd.concat([theme_outcomes(assigned, outcome=o, min_n=min_n) for o in _OUTCOMES], ignore_index=True)
-    scored = sentiment(narratives).merge(assigned[["comment_id", "theme", "theme_label"]], on="comment_id")
+    scored = _toned(everyone, narratives).merge(assigned[["comment_id", "theme", "theme_label"]], on="comment_id")
     tone = sentiment_shares(scored, min_n=min_n)
     scope = f"about {product}" if product else "(all products)"
     by_time = theme_shares(assigned, by=["period"], min_n=min_n)
@@ -152,6 +154,19 @@ def _pooled(values: pd.Series, min_n: int) -> pd.Series:
 
 def _shown(shares: pd.DataFrame) -> pd.DataFrame:
     return shares[shares["theme_label"] != SMALL_THEME]
+
+
+def _toned(everyone: pd.DataFrame, narratives: pd.DataFrame) -> pd.DataFrame:
+    """``narratives`` with their VADER tone, scored once for every text of the data set they come from.
+
+    During a build the scores are kept (:mod:`cxlab.data.tablecache`), so the reports on each
+    product read what the first complaints report scored; elsewhere only ``narratives`` are scored.
+    """
+    if not caching():
+        return sentiment(narratives)
+    texts = everyone[["comment_id", "text"]]
+    scores = cached("sentiment", frame_digest(texts), lambda: sentiment(texts))
+    return narratives.merge(scores[["comment_id", "compound", "tone"]], on="comment_id", validate="one_to_one")
 
 
 def _findings(complaints: pd.DataFrame, narratives: pd.DataFrame, stability: pd.DataFrame, shares: pd.DataFrame,

@@ -28,7 +28,8 @@ from cxlab.build.lock import build_lock
 from cxlab.build.manifest import ForeignFileError, Manifest
 from cxlab.build.outputs import INDEX, Outcome, Rendered, atomic_write, fault_text, report_files, state_dir
 from cxlab.build.paths import OutsideError, folder_problem, name_problem
-from cxlab.build.uptodate import Stamps, Status
+from cxlab.build.uptodate import Stamps, Status, table_cache
+from cxlab.data.tablecache import CACHE_VARIABLE
 
 if TYPE_CHECKING:
     from cxlab.build.executors import DaskPool, LocalPool
@@ -91,29 +92,34 @@ def now_utc() -> str:
 
 
 @contextmanager
-def batch_environment() -> Iterator[None]:
+def batch_environment(out_dir: Path | None = None) -> Iterator[None]:
     """Mark kernels started inside the block as batch runs, then restore the environment.
 
     A build started from a notebook in JupyterLab inherits that kernel's Jupyter session; without
-    this mark its reports would show the explorers.
+    this mark its reports would show the explorers. Given ``out_dir``, the kernels also share a
+    folder of validated tables there (:mod:`cxlab.data.tablecache`).
 
     Examples
     --------
     >>> with batch_environment():
     ...     os.environ[BATCH_VARIABLE]
     '1'
-    >>> BATCH_VARIABLE in os.environ
-    False
+    >>> BATCH_VARIABLE in os.environ, CACHE_VARIABLE in os.environ
+    (False, False)
     """
-    before = os.environ.get(BATCH_VARIABLE)
-    os.environ[BATCH_VARIABLE] = "1"
+    values = {BATCH_VARIABLE: "1"}
+    if out_dir is not None:
+        values[CACHE_VARIABLE] = str(table_cache(out_dir).resolve())
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ[BATCH_VARIABLE]
-        else:
-            os.environ[BATCH_VARIABLE] = before
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def plan(instances: list[Instance], out_dir: Path = REPORTS, *, force: bool = False) -> list[Status]:
@@ -162,7 +168,7 @@ def build_one(instance: Instance, out_dir: Path, *, build_date: str, commit: str
     """Run one instance in a kernel of its own (started by papermill) and write its files."""
     from cxlab.build.render import render
 
-    with batch_environment():
+    with batch_environment(out_dir):
         rendered = render(instance, build_date=build_date, commit=commit)
     if rendered.outcome.status == "built":
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -299,7 +305,7 @@ def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | Non
         return
     by_name = {i.name: i for i in todo}
     longest_first = sorted(todo, key=lambda i: -(stamps.seconds(i.name) or float("inf")))
-    with batch_environment(), _pool(jobs, scheduler, out_dir, longest_first) as pool:
+    with batch_environment(out_dir), _pool(jobs, scheduler, out_dir, longest_first) as pool:
         for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
             yield _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import site
 import sys
 import sysconfig
@@ -29,24 +30,13 @@ from typing import Any
 
 import cxlab
 from cxlab.data import registry
+from cxlab.data.tablecache import digest
 from cxlab.build.catalog import Blocked, Catalog, CatalogError, Instance, catalog_files, load_catalog
 from cxlab.errors import DataError
 from cxlab.build.outputs import INDEX, INDEX_STAMP, STAMPS, STATE, atomic_write, report_files
 from cxlab.build.paths import inside
 
-__all__ = ["Status", "Stamps", "digest", "environment"]
-
-
-def digest(value: Any) -> str:
-    """The sha256 of a JSON-able value, independent of key order.
-
-    Examples
-    --------
-    >>> digest({"a": 1, "b": [2]}) == digest({"b": [2], "a": 1})
-    True
-    """
-    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+__all__ = ["Status", "Stamps", "digest", "environment", "table_cache"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +93,28 @@ def _installed() -> str:
     found = sorted(d.name for folder in folders if folder.is_dir() for d in folder.iterdir()
                    if d.suffix in (".dist-info", ".egg-info"))
     return digest({"python": sys.version, "distributions": found})
+
+
+def table_cache(out_dir: Path) -> Path:
+    """The folder of validated tables for builds into ``out_dir`` with this cxlab and these packages.
+
+    One folder per digest of :func:`environment`, so the tables go stale exactly when the stamps
+    do; folders of other environments are removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> table_cache(out).relative_to(out).parts[:2]
+    ('.cxlab-build', 'tables')
+    """
+    folder = out_dir / STATE / "tables"
+    current = folder / digest(environment())[:16]
+    for stale in folder.iterdir() if folder.is_dir() else []:
+        if stale != current and stale.is_dir():
+            shutil.rmtree(inside(out_dir, stale))
+    current.mkdir(parents=True, exist_ok=True)
+    return current
 
 
 class Stamps:

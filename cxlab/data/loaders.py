@@ -39,13 +39,15 @@ from cxlab.data.a11_drivers import DRIVERS, normalise_text, reviewed_drivers
 from cxlab.data.chunks import Piece, spread, stack
 from cxlab.data.entries import A11_DRIVERS, A11_FLAGS, DETAIL_KEYS, check_entry, mapped_columns
 from cxlab.data.labels import in_bands, label_problems, label_table
+from cxlab.data.metadata import read_only
 from cxlab.data.people import count_people
 from cxlab.data.periods import parse_periods, period_formats, period_unit, read_periods
 from cxlab.data.readers import ArrowChunk, numbers, read_chunks, read_table, whole_numbers
-from cxlab.data.registry import Source
+from cxlab.data.registry import FILE_KEYS, Source
 from cxlab.data.scales import Scale
 from cxlab.data.screening import CHECKS, screen
 from cxlab.data.scrub import scrub
+from cxlab.data.tablecache import cached, digest
 from cxlab.errors import DataError, Problem
 from cxlab.data.schemas import (
     ANSWER_COUNTS,
@@ -114,6 +116,17 @@ def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
     (['satisfaction', 'ease', 'trust', 'recommend'], (0.0, 10.0), 'Online service')
     """
     _check(source)
+    if not source.registered:
+        return _validated(source, keep_flagged)
+    for key in FILE_KEYS:
+        if key in source.entry:
+            source.path(key)  # a file changed since registration is refused, cached or not
+    key = digest([source.entry, str(source.folder), keep_flagged])
+    return cached("tables", key, lambda: _validated(source, keep_flagged))
+
+
+def _validated(source: Source, keep_flagged: bool) -> pd.DataFrame:
+    """The data set read, checked and made tidy, its metadata read-only (:mod:`cxlab.data.metadata`)."""
     with _tidy_checked(source):
         if source.entry["layout"] == "answer_counts":
             table = _load_answer_counts(source, keep_flagged=keep_flagged)
@@ -121,6 +134,7 @@ def load_source(source: Source, *, keep_flagged: bool = False) -> pd.DataFrame:
             table = _LAYOUTS[source.entry["layout"]](source)
     if source.entry.get("order"):
         table.attrs["order"] = {column: list(values) for column, values in source.entry["order"].items()}
+    table.attrs = read_only(table.attrs)
     return table
 
 

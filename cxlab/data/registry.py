@@ -23,6 +23,7 @@ from cxlab.errors import DataError, Problem
 from cxlab.data.yamlfile import read_yaml
 
 __all__ = [
+    "FILE_KEYS",
     "Source",
     "data_dir",
     "registry",
@@ -39,6 +40,8 @@ REGISTRY_FILE = "datasets.yml"
 #: The registry key holding the sha256 of each file key.
 _HASH_KEYS = {"file": "sha256", "dictionary": "dictionary_sha256", "driver_table": "driver_table_sha256",
               "details": "details_sha256", "crosswalk": "crosswalk_sha256"}
+#: The entry keys that name a file a data set reads.
+FILE_KEYS = tuple(_HASH_KEYS)
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 

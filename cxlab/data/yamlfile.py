@@ -18,6 +18,9 @@ from cxlab.errors import DataError, Problem
 
 __all__ = ["Repeated", "YamlFile", "read_yaml", "parse_yaml"]
 
+#: libyaml's parser where PyYAML was built with it (about ten times faster), else PyYAML's own.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Repeated:
@@ -78,8 +81,26 @@ def parse_yaml(text: str, shown: str) -> YamlFile:
       - catalog.yml, line 2: expected valid YAML (while parsing a flow sequence, expected ',' or ']', but got '<stream end>' at column 1)
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _parsed(text, _FAST_LOADER)
+    except yaml.YAMLError:  # parsed again by PyYAML itself, whose messages say more
+        node, data = _explained(text, shown)
+    return YamlFile(data, tuple(_repeated(node, ())) if node is not None else ())
+
+
+def _parsed(text: str, loader_class: type) -> tuple[yaml.Node | None, Any]:
+    """The node tree of ``text`` and the data built from it, parsed once."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _explained(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
+    """Parse ``text`` with PyYAML's own parser; bad YAML becomes a located :class:`DataError`."""
+    try:
+        return _parsed(text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"{shown}, line {mark.line + 1}" if mark else shown
@@ -88,7 +109,6 @@ def parse_yaml(text: str, shown: str) -> YamlFile:
                                  + (f" at column {mark.column + 1})" if mark else ")"))]) from None
     except yaml.YAMLError as err:
         raise DataError([Problem(shown, None, None, None, f"valid YAML ({err})")]) from None
-    return YamlFile(data, tuple(_repeated(node, ())) if node is not None else ())
 
 
 def read_yaml(path: Path, shown: str | None = None) -> YamlFile:

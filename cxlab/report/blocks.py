@@ -20,18 +20,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cxlab.report import numbers
+from cxlab.report.mimetypes import FIGURE_MIMETYPE, FINDINGS_MIMETYPE
 from cxlab.report.layout import DPI, text_boxes
 
 __all__ = ["FINDINGS_MIMETYPE", "FIGURE_MIMETYPE", "Block", "unmeasured", "findings_block", "table_block", "figure_block", "note_block"]
 
-#: Output type under which a findings block also carries its sentences (the build reads them).
-FINDINGS_MIMETYPE = "application/vnd.cxlab.report.findings+json"
 #: Whether figures measure their text as they are saved (reports: yes; explorers: no, for speed).
 _MEASURE: ContextVar[bool] = ContextVar("cxlab_measure_figures", default=True)
 #: A cell that is a web address, and only that, is written out as a source (not linked) that may wrap.
 _URL = re.compile(r"https?://[^\s<>\"']+")
-#: Output type under which a figure carries the box of every text it draws (a layout test reads them).
-FIGURE_MIMETYPE = "application/vnd.cxlab.report.figure-text+json"
 
 
 @dataclass(frozen=True)
@@ -176,7 +173,8 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
 
     The PNG is the figure's own canvas (no cropping, so text the layout pushed out shows as cut)
     and carries no timestamp or software stamp, so the same figure gives the same bytes. The box
-    of every text it draws travels with the block (``figure_text``). ``png``, the figure already
+    of every text it draws, measured in the very drawing that made the PNG, travels with the
+    block (``figure_text``). ``png``, the figure already
     rendered (by an explorer that updates a figure in place), is used as it is: the figure is
     neither measured, drawn again nor closed.
 
@@ -193,9 +191,10 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
     """
     measured = None
     if png is None:
-        measured = text_boxes(figure) if _MEASURE.get() else None
+        figure.set_dpi(DPI)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        measured = text_boxes(figure, drawn=True) if _MEASURE.get() else None
         plt.close(figure)
         png = buffer.getvalue()
     width, height = (round(v) for v in figure.bbox.size)

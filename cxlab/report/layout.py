@@ -89,11 +89,13 @@ def _extent(text: Text, renderer: object) -> Bbox:
     return Text.get_window_extent(text, renderer)
 
 
-def text_boxes(figure: Figure) -> dict[str, object]:
+def text_boxes(figure: Figure, *, drawn: bool = False) -> dict[str, object]:
     """Every text of ``figure`` as drawn: its box in pixels (origin bottom left) and its size on screen.
 
     ``px`` is the font size in CSS pixels at the report's column width (a figure wider than the
-    column is shown scaled down, and so is its text).
+    column is shown scaled down, and so is its text). ``drawn`` says the figure has just been
+    drawn at :data:`DPI` (saved as a PNG, say): its texts are measured as that drawing placed them,
+    without drawing it again.
 
     Examples
     --------
@@ -107,8 +109,9 @@ def text_boxes(figure: Figure) -> dict[str, object]:
     (845, 'Scores', 16.0)
     >>> plt.close(fig)
     """
-    figure.set_dpi(DPI)
-    figure.draw_without_rendering()
+    if not drawn:
+        figure.set_dpi(DPI)
+        figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
     width, height = (int(round(v)) for v in figure.bbox.size)
     scale = min(1.0, DISPLAY_WIDTH / width)

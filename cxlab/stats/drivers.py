@@ -191,12 +191,29 @@ def importance(
         _IMPORTANCE_COLUMNS]
 
 
-def _weighted_correlations(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The correlation matrix of the columns of ``values``, each row weighted by ``weights``."""
-    cov = np.cov(values, rowvar=False, aweights=weights)
-    sd = np.sqrt(np.diag(cov))
+def _cluster_sums(values: np.ndarray, weights: np.ndarray, groups: np.ndarray,
+                  clusters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cluster: the sum of weights, the weighted sums of the columns and of their cross-products."""
+    weight = np.bincount(groups, weights=weights, minlength=clusters)
+    sums = np.zeros((clusters, values.shape[1]))
+    np.add.at(sums, groups, values * weights[:, None])
+    cross = np.zeros((clusters, values.shape[1], values.shape[1]))
+    np.add.at(cross, groups, np.einsum("r,ri,rj->rij", weights, values, values))
+    return weight, sums, cross
+
+
+def _pooled_correlations(counts: np.ndarray, weight: np.ndarray, sums: np.ndarray,
+                         cross: np.ndarray) -> np.ndarray:
+    """The weighted correlation matrix of the rows of the clusters taken ``counts`` times (one per row of counts).
+
+    Equal to the correlations of the rows themselves, each weighted (as ``np.cov`` with
+    ``aweights``; its normalising factor cancels in a correlation).
+    """
+    total, mean_sums = counts @ weight, counts @ sums
+    centred = np.einsum("bg,gij->bij", counts, cross) - mean_sums[:, :, None] * mean_sums[:, None, :] / total[:, None, None]
+    sd = np.sqrt(np.clip(np.diagonal(centred, axis1=-2, axis2=-1), 0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return cov / np.outer(sd, sd)
+        return centred / (sd[:, :, None] * sd[:, None, :])
 
 
 def cell_importance(
@@ -281,19 +298,23 @@ def cell_importance(
         out["note"] = (f"{len(complete)} complete cells in {out['clusters'].iloc[0]} clusters: too few (at least "
                        f"{min_cells} cells in 3 clusters, each measure varying, are needed)")
         return out.reindex(columns=CELL_IMPORTANCE_COLUMNS)
-    rows_of = [np.flatnonzero(groups == g) for g in range(groups.max() + 1)]
+    clusters = int(groups.max()) + 1
+    per_cluster = _cluster_sums(values, weights, groups, clusters)
 
-    def statistic(picked: np.ndarray) -> np.ndarray:
-        rows = np.concatenate([rows_of[g] for g in picked])
-        corr = _weighted_correlations(values[rows], weights[rows])
-        if not np.isfinite(corr).all():
-            return np.full(2 * k + 1, np.nan)
-        shares = _relative_weights_of(corr)
-        return np.r_[corr[-1, :-1], shares / shares.sum() * 100, shares.sum()]
+    def statistic(picked: np.ndarray, axis: int = -1) -> np.ndarray:
+        """Correlations, shares (percent) and R-squared of each resample of clusters (one column each)."""
+        picked = np.moveaxis(np.atleast_2d(picked), axis, -1)
+        counts = (picked[..., None] == np.arange(clusters)).sum(axis=-2).astype(float)
+        corr = _pooled_correlations(counts, *per_cluster)
+        fine = np.isfinite(corr).all(axis=(-2, -1))
+        shares = _relative_weights_of(np.where(fine[:, None, None], corr, np.eye(k + 1)))
+        found = np.hstack([corr[:, -1, :-1], shares / shares.sum(axis=-1, keepdims=True) * 100,
+                           shares.sum(axis=-1, keepdims=True)])
+        return np.where(fine[:, None], found, np.nan).T
 
-    point = statistic(np.arange(len(rows_of)))
-    low, high, skipped = bootstrap_interval([np.arange(len(rows_of))], statistic, n_boot=n_boot,
-                                            confidence=confidence, seed=seed)
+    point = statistic(np.arange(clusters))[:, 0]
+    low, high, skipped = bootstrap_interval([np.arange(clusters)], statistic, n_boot=n_boot,
+                                            confidence=confidence, seed=seed, vectorized=True)
     return out.assign(
         correlation=point[:k], correlation_ci_low=low[:k], correlation_ci_high=high[:k],
         importance=point[k:2 * k], importance_ci_low=low[k:2 * k], importance_ci_high=high[k:2 * k],
@@ -376,12 +397,12 @@ def _relative_weights(values: np.ndarray) -> np.ndarray:
 
 
 def _relative_weights_of(corr: np.ndarray) -> np.ndarray:
-    """Relative weights from a correlation matrix whose last row and column are the outcome."""
-    rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
+    """Relative weights from a correlation matrix (or a stack of them) whose last row and column are the outcome."""
+    rxx, rxy = corr[..., :-1, :-1], corr[..., :-1, -1]
     eigval, eigvec = np.linalg.eigh(rxx)
-    lam = eigvec @ np.diag(np.sqrt(np.clip(eigval, 0, None))) @ eigvec.T
-    beta = np.linalg.pinv(lam) @ rxy
-    return np.square(lam) @ np.square(beta)
+    lam = (eigvec * np.sqrt(np.clip(eigval, 0, None))[..., None, :]) @ np.swapaxes(eigvec, -1, -2)
+    beta = (np.linalg.pinv(lam) @ rxy[..., None])[..., 0]
+    return (np.square(lam) @ np.square(beta)[..., None])[..., 0]
 
 
 def _shapley(values: np.ndarray) -> np.ndarray:

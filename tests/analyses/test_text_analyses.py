@@ -105,3 +105,16 @@ def test_an_a11_scorecard_on_a_five_point_question_counts_4_and_5_as_satisfied(r
 def test_an_unknown_a11_service_lists_the_services(responses):
     with pytest.raises(ValueError, match=re.escape("allowed: Applying for benefits; Renewing a permit")):
         a11_respondents.run(service="Passports", responses=responses)
+
+
+def test_a_build_scores_tone_once_for_all_products_and_gives_the_same_shares(loaded, tmp_path, monkeypatch):
+    """In a build the tone of every narrative is scored once and kept; a product's shares must not change."""
+    from cxlab.data.tablecache import CACHE_VARIABLE
+
+    alone = complaints.run(product="Mortgage", complaints=loaded)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    for _ in range(2):
+        kept = complaints.run(product="Mortgage", complaints=loaded)
+        pd.testing.assert_frame_equal(kept.tone, alone.tone)
+        assert kept.findings.text == alone.findings.text
+    assert len(list((tmp_path / "sentiment").glob("*.pickle"))) == 1
