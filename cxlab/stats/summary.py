@@ -193,9 +193,11 @@ def summarize(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or dask.dataframe.DataFrame
         One row per respondent. Missing answers (including "don't know" codes already turned
-        into NA) are left out; a value outside ``scale`` is an error, never a score.
+        into NA) are left out; a value outside ``scale`` is an error, never a score. A Dask
+        DataFrame (data beyond memory) gives the same table, summed partition by partition
+        (:mod:`cxlab.stats.distributed`).
     value : str or list of str
         The item column(s). With several, each is a ``measure`` of its own.
     by : list of str
@@ -238,6 +240,11 @@ def summarize(
     0     yes        1.0  75.0
     1   score       10.0  65.0
     """
+    if hasattr(type(data), "__dask_graph__"):  # a Dask DataFrame: summed per partition, then finished here
+        from cxlab.stats.distributed import summarize_dask
+
+        return summarize_dask(data, value=value, by=by, weight=weight, scale=scale, min_n=min_n,
+                              confidence=confidence)
     values = [value] if isinstance(value, str) else list(value)
     index = _cell_index(data, list(by))
     tables = []
@@ -705,7 +712,8 @@ def _cell_sums(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.
 
 
 def _moments(sums: pd.DataFrame) -> pd.DataFrame:
-    """Per cell ``n``, ``n_eff`` (Kish), ``mean`` and ``var`` from the sums of :func:`_cell_sums`.
+    """Per cell ``n``, ``n_eff`` (Kish; 0 without answers), ``mean`` and ``var`` from the sums of
+    :func:`_cell_sums`.
 
     Examples
     --------
@@ -715,7 +723,7 @@ def _moments(sums: pd.DataFrame) -> pd.DataFrame:
     """
     sw, sw2 = sums["sw"].to_numpy(float), sums["sw2"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = sw * sw / sw2
+        n_eff = np.where(sw2 > 0, sw * sw / sw2, 0.0)  # a cell without answers: 0, as from answer counts
         var = sums["m2"].to_numpy(float) / sw * n_eff / (n_eff - 1)
     cells = sums.drop(columns=["sw", "sw2", "m2"])
     cells.insert(list(cells.columns).index("mean"), "n_eff", n_eff)

@@ -1,0 +1,201 @@
+"""Summaries beyond memory: :func:`cxlab.summarize` on a Dask DataFrame.
+
+``cxlab.summarize(frame, ...)`` with a Dask DataFrame (from ``dask.dataframe.read_parquet``, or
+:func:`cxlab.data.lazy.load_lazy` for a registered data set of many Parquet files) gives the same
+summary table as on the pandas table of all its rows, to floating precision. It works in three
+steps, and only the first sees respondent rows:
+
+1. each partition is put into its cells and summed, item by item, on the workers: per cell the
+   number of answers ``n``, the sums of weights and of squared weights (``sw``, ``sw2``), the
+   mean and the sum of squared deviations around it (``m2``), by the in-memory path's own
+   :func:`cxlab.stats.summary._cell_sums` (scale and weights checked there, per partition);
+2. the small per-partition tables come back to the client and are combined exactly
+   (:func:`combine_sums`: the pairwise update of Chan, Golub and LeVeque, for all tables at
+   once, around one partition mean of each cell so a constant cell keeps a variance of exactly
+   zero);
+3. the combined sums are finished by the in-memory path's code (``_moments`` and
+   ``_mean_table``): Kish's effective n, the variance, the interval on 0-100, suppression and
+   notes are computed once, in one place.
+
+The cells are those of the in-memory path (``groupby(by, observed=False, dropna=False,
+sort=True)``): a categorical key contributes all its categories, so its categories must be known
+(``frame[col].cat.as_known()``), which makes every partition agree on them. The client holds
+only the per-partition tables: cells x items x partitions rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cxlab.stats.summary import (
+    MIN_N,
+    ScaleSpec,
+    _cell_index,
+    _cell_sums,
+    _mean_table,
+    _moments,
+    _on_scale,
+    _Resolved,
+    _resolved_scale,
+)
+
+if TYPE_CHECKING:  # dask is imported by whoever made the frame
+    import dask.dataframe as dd
+
+__all__ = ["combine_sums", "is_dask", "summarize_dask"]
+
+_SUMS = ["n", "sw", "sw2", "mean", "m2"]
+_ITEM = "_cxlab_item"
+
+
+def is_dask(data: object) -> bool:
+    """True for a Dask collection (a Dask DataFrame), without importing Dask.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> is_dask(pd.DataFrame({"q1": [1]})), is_dask(dd.from_pandas(pd.DataFrame({"q1": [1]})))
+    (False, True)
+    """
+    return hasattr(type(data), "__dask_graph__")
+
+
+def summarize_dask(
+    data: dd.DataFrame,
+    *,
+    value: str | Sequence[str],
+    by: Sequence[str] = (),
+    weight: str | None = None,
+    scale: ScaleSpec | None = None,
+    min_n: int = MIN_N,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`cxlab.summarize` of a Dask DataFrame: the same summary table, one pass over the rows.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        One row per respondent, in any number of partitions. Scales are read from
+        ``data._meta.attrs`` as from a pandas table's ``attrs`` (:func:`cxlab.data.lazy.load_lazy`
+        sets them).
+    value, by, weight, scale, min_n, confidence
+        As in :func:`cxlab.stats.summary.summarize`.
+
+    Returns
+    -------
+    DataFrame
+        A (pandas) summary table, equal to ``summarize(data.compute(), ...)`` to floating
+        precision.
+
+    Raises
+    ------
+    ValueError
+        A value off the scale or a weight that is not positive (naming the column, the
+        partition and the first row's index), or a categorical key with unknown categories.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> rows = pd.DataFrame({"office": ["a", "b", "a", "b"] * 5, "q1": [5, 4, 3, None] * 5})
+    >>> frame = dd.from_pandas(rows, npartitions=3)
+    >>> table = summarize_dask(frame, value="q1", by=["office"], scale=(1, 5))
+    >>> table[["office", "n", "mean", "ci_low", "ci_high"]].round(1)
+      office   n  mean  ci_low  ci_high
+    0      a  10  75.0    52.3     89.1
+    1      b   5   NaN     NaN      NaN
+    >>> from cxlab.stats.summary import summarize
+    >>> pd.testing.assert_frame_equal(table, summarize(frame.compute(), value="q1", by=["office"], scale=(1, 5)))
+    """
+    values = [value] if isinstance(value, str) else list(value)
+    by = list(by)
+    _check_known_categories(data, by)
+    scales = {item: _resolved_scale(data._meta, item, scale) for item in values}
+    columns = list(dict.fromkeys(by + values + ([weight] if weight else [])))
+    options: dict[str, Any] = {"by": by, "scales": scales, "weight": weight}
+    meta = _partition_sums(data._meta[columns], **options)
+    partials = data[columns].map_partitions(_partition_sums, **options, meta=meta).compute()
+    basis = "respondents" if weight is None else "weighted respondents"
+    tables = [_mean_table(_moments(combine_sums(partials[partials[_ITEM] == item].drop(columns=_ITEM), by=by)),
+                          measure=item, scale=scales[item].bounds, basis=basis, min_n=min_n,
+                          confidence=confidence)
+              for item in values]
+    return pd.concat(tables, ignore_index=True)
+
+
+def combine_sums(sums: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
+    """Combine per-cell sums of several tables (rows with the same keys) into one row per cell.
+
+    ``sums`` holds the ``by`` columns and ``n, sw, sw2, mean, m2`` (as
+    :func:`cxlab.stats.summary._cell_sums` gives them) for each part. Counts and weight sums add
+    up; the mean is the weighted mean of the parts' means and ``m2`` adds the parts' own to the
+    spread of their means around it (Chan, Golub and LeVeque), each cell taken around one of its
+    parts' means. The cells and their order are those of ``_cell_index`` on all the rows.
+
+    Examples
+    --------
+    >>> from cxlab.stats.summary import _cell_index, _cell_sums
+    >>> rows = pd.DataFrame({"g": ["a", "a", "b", "a", "b"], "x": [1.0, 2.0, 4.0, 4.0, 4.0]})
+    >>> parts = [rows.iloc[:2], rows.iloc[2:]]
+    >>> sums = pd.concat([_cell_sums(p, p["x"], index=_cell_index(p, ["g"]), weight=None) for p in parts])
+    >>> combine_sums(sums, by=["g"]).round(4)
+       g    n   sw  sw2    mean      m2
+    0  a  3.0  3.0  3.0  2.3333  4.6667
+    1  b  2.0  2.0  2.0  4.0000  0.0000
+    >>> _cell_sums(rows, rows["x"], index=_cell_index(rows, ["g"]), weight=None).round(4)
+       g    n   sw  sw2    mean      m2
+    0  a  3.0  3.0  3.0  2.3333  4.6667
+    1  b  2.0  2.0  2.0  4.0000  0.0000
+    """
+    code, keys = _cell_index(sums, list(by))
+    n, sw, sw2, mean, m2 = (sums[c].to_numpy(dtype="float64") for c in _SUMS)
+    used = n > 0  # a part without answers in a cell has no mean
+
+    def total(v: np.ndarray) -> np.ndarray:
+        return np.bincount(code, np.where(used, v, 0.0), minlength=len(keys))
+
+    shift = np.zeros(len(keys))
+    shift[code[used]] = mean[used]  # one part's mean of each cell
+    apart = mean - shift.take(code)
+    weight = total(sw)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = total(sw * apart) / weight
+        spread = total(sw * (apart - centre.take(code)) ** 2)
+    return keys.assign(n=total(n), sw=weight, sw2=total(sw2), mean=centre + shift, m2=total(m2) + spread)
+
+
+def _check_known_categories(data: dd.DataFrame, by: list[str]) -> None:
+    """Refuse a categorical key whose categories Dask does not know (partitions could disagree)."""
+    unknown = [key for key in by if isinstance(data._meta[key].dtype, pd.CategoricalDtype)
+               and not data[key].cat.known]
+    if unknown:
+        raise ValueError(f"the categories of {unknown} are unknown to Dask; every partition must have the same "
+                         f"ones: use frame[column].cat.as_known() (or .astype with a CategoricalDtype) first")
+
+
+def _partition_sums(part: pd.DataFrame, *, by: list[str], scales: Mapping[str, _Resolved],
+                    weight: str | None, partition_info: dict | None = None) -> pd.DataFrame:
+    """One partition's per-cell sums of every item, one block of rows per item (column ``_cxlab_item``)."""
+    index = _cell_index(part, by)
+    tables = []
+    for item, scale in scales.items():
+        try:
+            x = _on_scale(pd.to_numeric(part[item], errors="raise"), scale=scale, name=item)
+            tables.append(_cell_sums(part, x, index=index, weight=weight).assign(**{_ITEM: item}))
+        except ValueError as err:
+            raise ValueError(f"{err} (in partition {(partition_info or {}).get('number', '?')}, first at index "
+                             f"{_first_bad_row(part, item, scale, weight)})") from None
+    return pd.concat(tables, ignore_index=True)
+
+
+def _first_bad_row(part: pd.DataFrame, item: str, scale: _Resolved, weight: str | None) -> object:
+    """The index of the first row with a value off the scale or, where it has an answer, a weight not > 0."""
+    x = pd.to_numeric(part[item], errors="coerce")
+    low, high = scale.bounds
+    bad = (x < low) | (x > high)
+    if weight is not None:
+        bad |= x.notna() & ~(pd.to_numeric(part[weight], errors="coerce") > 0)
+    return part.index[bad.fillna(False).to_numpy(bool)][0] if bad.any() else None
