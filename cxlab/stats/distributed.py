@@ -50,6 +50,7 @@ __all__ = ["combine_sums", "is_dask", "summarize_dask"]
 
 _SUMS = ["n", "sw", "sw2", "mean", "m2"]
 _ITEM = "_cxlab_item"
+_MAX_TALLY = 2**22  # cells x answers of a tally: beyond it, the sums of _cell_sums
 
 
 def is_dask(data: object) -> bool:
@@ -114,7 +115,8 @@ def summarize_dask(
     by = list(by)
     _check_known_categories(data, by)
     scales = {item: _resolved_scale(data._meta, item, scale) for item in values}
-    columns = list(dict.fromkeys(by + values + ([weight] if weight else [])))
+    wanted = set(by + values + ([weight] if weight else []))
+    columns = [c for c in data.columns if c in wanted]  # in the frame's order: read, not copied
     options: dict[str, Any] = {"by": by, "scales": scales, "weight": weight}
     meta = _partition_sums(data._meta[columns], **options)
     partials = data[columns].map_partitions(_partition_sums, **options, meta=meta).compute()
@@ -151,7 +153,12 @@ def combine_sums(sums: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     1  b  2.0  2.0  2.0  4.0000  0.0000
     """
     code, keys = _cell_index(sums, list(by))
-    n, sw, sw2, mean, m2 = (sums[c].to_numpy(dtype="float64") for c in _SUMS)
+    return _combine(code, keys, *(sums[c].to_numpy(dtype="float64") for c in _SUMS))
+
+
+def _combine(code: np.ndarray, keys: pd.DataFrame, n: np.ndarray, sw: np.ndarray, sw2: np.ndarray,
+             mean: np.ndarray, m2: np.ndarray) -> pd.DataFrame:
+    """:func:`combine_sums` of parts whose cells (rows of ``keys``) are numbered by ``code``."""
     used = n > 0  # a part without answers in a cell has no mean
 
     def total(v: np.ndarray) -> np.ndarray:
@@ -178,17 +185,76 @@ def _check_known_categories(data: dd.DataFrame, by: list[str]) -> None:
 
 def _partition_sums(part: pd.DataFrame, *, by: list[str], scales: Mapping[str, _Resolved],
                     weight: str | None, partition_info: dict | None = None) -> pd.DataFrame:
-    """One partition's per-cell sums of every item, one block of rows per item (column ``_cxlab_item``)."""
+    """One partition's per-cell sums of every item, one block of rows per item (column ``_cxlab_item``).
+
+    Whole answers on a whole-number scale are tallied (:func:`_tallied_sums`) when every weight is
+    positive; anything else goes through ``_cell_sums``, which also names what is wrong.
+    """
     index = _cell_index(part, by)
+    w = None if weight is None else pd.to_numeric(part[weight], errors="raise").to_numpy("float64", na_value=np.nan)
+    tally = w is None or bool((w > 0).all())
+    weights = None if w is None or not tally else (w, w * w)
     tables = []
     for item, scale in scales.items():
         try:
-            x = _on_scale(pd.to_numeric(part[item], errors="raise"), scale=scale, name=item)
-            tables.append(_cell_sums(part, x, index=index, weight=weight).assign(**{_ITEM: item}))
+            sums = _tallied_sums(part[item], weights, index=index, bounds=scale.bounds) if tally else None
+            if sums is None:
+                x = _on_scale(pd.to_numeric(part[item], errors="raise"), scale=scale, name=item)
+                sums = _cell_sums(part, x, index=index, weight=weight)
         except ValueError as err:
             raise ValueError(f"{err} (in partition {(partition_info or {}).get('number', '?')}, first at index "
                              f"{_first_bad_row(part, item, scale, weight)})") from None
+        tables.append(sums.assign(**{_ITEM: item}))
     return pd.concat(tables, ignore_index=True)
+
+
+def _tallied_sums(column: pd.Series, weights: tuple[np.ndarray, np.ndarray] | None, *,
+                  index: tuple[np.ndarray, pd.DataFrame], bounds: tuple[float, float]) -> pd.DataFrame | None:
+    """Per-cell sums of whole answers from one tally per cell and answer: its count, weights and squared weights.
+
+    Each (cell, answer) tally is a part whose answers all equal the answer, combined per cell by
+    :func:`_combine`: fewer passes over the rows than ``_cell_sums``, the same sums. ``weights``
+    is ``(w, w ** 2)``, all positive, or None. None when an answer lies off the scale or is not a
+    whole number, an end of the scale is not one, or the tally would be large.
+
+    Examples
+    --------
+    >>> from cxlab.stats.summary import _cell_index, _cell_sums
+    >>> rows = pd.DataFrame({"g": ["a", "a", "b", "a"], "x": [1.0, 3.0, None, 3.0], "w": [1.0, 2.0, 1.0, 0.5]})
+    >>> index, w = _cell_index(rows, ["g"]), rows["w"].to_numpy()
+    >>> _tallied_sums(rows["x"], (w, w * w), index=index, bounds=(1, 5))
+       g    n   sw   sw2      mean        m2
+    0  a  3.0  3.5  5.25  2.428571  2.857143
+    1  b  0.0  0.0  0.00       NaN  0.000000
+    >>> _cell_sums(rows, rows["x"], index=index, weight="w")
+       g    n   sw   sw2      mean        m2
+    0  a  3.0  3.5  5.25  2.428571  2.857143
+    1  b  0.0  0.0  0.00       NaN       NaN
+    """
+    code, keys = index
+    low, high = (float(end) for end in bounds)
+    points = np.arange(low, high + 1)
+    width = len(points) + 1  # every answer of a cell, then its missing answers
+    if not (low.is_integer() and high.is_integer()) or len(keys) * width > _MAX_TALLY:
+        return None
+    offset = pd.to_numeric(column, errors="raise").to_numpy("float64", na_value=np.nan) - low
+    with np.errstate(invalid="ignore"):
+        if offset.size and not (np.fmin.reduce(offset) >= 0 and np.fmax.reduce(offset) <= high - low):
+            return None
+    offset[np.isnan(offset)] = len(points)
+    place = offset.astype(np.intp)
+    if not np.array_equal(place, offset):
+        return None
+    place += code * width
+
+    def tally(v: np.ndarray | None = None) -> np.ndarray:
+        counts = np.bincount(place, v, minlength=len(keys) * width)
+        return counts.reshape(len(keys), width)[:, :-1].ravel().astype("float64")
+
+    count = tally()
+    sw, sw2 = (count, count) if weights is None else (tally(weights[0]), tally(weights[1]))
+    cells = np.repeat(np.arange(len(keys)), len(points))
+    return _combine(cells, keys, count, sw, sw2, np.tile(points, len(keys)), np.zeros(len(cells)))
 
 
 def _first_bad_row(part: pd.DataFrame, item: str, scale: _Resolved, weight: str | None) -> object:
