@@ -7,8 +7,11 @@ steps, and only the first sees respondent rows:
 
 1. each partition is put into its cells and summed, item by item, on the workers: per cell the
    number of answers ``n``, the sums of weights and of squared weights (``sw``, ``sw2``), the
-   mean and the sum of squared deviations around it (``m2``), by the in-memory path's own
-   :func:`cxlab.stats.summary._cell_sums` (scale and weights checked there, per partition);
+   mean and the sum of squared deviations around it (``m2``), the sufficient statistics of the
+   in-memory path's :func:`cxlab.stats.summary._cell_sums`. Whole answers are tallied per cell
+   and answer (count, weights, squared weights: three ``np.bincount`` an item) and each tally
+   combined as in step 2; other values go through ``_cell_sums`` itself, which also checks the
+   scale and the weights and says what is wrong;
 2. the small per-partition tables come back to the client and are combined exactly
    (:func:`combine_sums`: the pairwise update of Chan, Golub and LeVeque, for all tables at
    once, around one partition mean of each cell so a constant cell keeps a variance of exactly
@@ -46,23 +49,11 @@ from cxlab.stats.summary import (
 if TYPE_CHECKING:  # dask is imported by whoever made the frame
     import dask.dataframe as dd
 
-__all__ = ["combine_sums", "is_dask", "summarize_dask"]
+__all__ = ["combine_sums", "summarize_dask"]
 
 _SUMS = ["n", "sw", "sw2", "mean", "m2"]
 _ITEM = "_cxlab_item"
 _MAX_TALLY = 2**22  # cells x answers of a tally: beyond it, the sums of _cell_sums
-
-
-def is_dask(data: object) -> bool:
-    """True for a Dask collection (a Dask DataFrame), without importing Dask.
-
-    Examples
-    --------
-    >>> import dask.dataframe as dd
-    >>> is_dask(pd.DataFrame({"q1": [1]})), is_dask(dd.from_pandas(pd.DataFrame({"q1": [1]})))
-    (False, True)
-    """
-    return hasattr(type(data), "__dask_graph__")
 
 
 def summarize_dask(

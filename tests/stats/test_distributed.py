@@ -113,3 +113,13 @@ def test_unknown_categories_are_refused(client, files):
     frame = dd.read_parquet([str(p) for p in files]).astype({"district": "category"})
     with pytest.raises(ValueError, match=r"categories of \['district'\] are unknown"):
         summarize(frame, value="q1", by=["district"], scale=(1, 5))
+
+
+def test_a_weight_that_is_not_positive_is_named(client, files, tmp_path):
+    bad = respondents(50, seed=9)
+    bad.loc[5, ["q1", "weight"]] = [3, 0.0]
+    bad.to_parquet(tmp_path / "bad.parquet")
+    frame = dd.read_parquet([str(files[0]), str(tmp_path / "bad.parquet")])
+    with pytest.raises(ValueError, match=r"weight column 'weight' must be positive where answers exist \(in partition "
+                                         r"\d+, first at index 5\)"):
+        summarize(frame, value="q1", by=["office"], weight="weight", scale=(1, 5))
