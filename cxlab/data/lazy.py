@@ -154,11 +154,13 @@ def _partition(path: Path, *, source: Source, types: pd.DataFrame) -> pd.DataFra
     one = _one_file(source, path)
     table = load_source(one)
     problems = []
+    groups = source.entry.get("groups") or {}
     for column, dtype in types.dtypes.items():
         if isinstance(dtype, pd.CategoricalDtype):
             found = table[column].dropna()
             outside = found[~found.isin(dtype.categories)]
-            problems += [Problem(one.shown(), int(i) + 2, column, value, f"a code with a label in datasets.yml "
+            named = groups[column]["column"] if column in groups else column  # as in the file
+            problems += [Problem(one.shown(), int(i) + 2, named, value, f"a code with a label in datasets.yml "
                                  f"({', '.join(map(str, dtype.categories))}): a data set read lazily needs every code "
                                  "labelled, so that every file has the same categories")
                          for i, value in outside.head(5).items()]

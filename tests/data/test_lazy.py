@@ -95,7 +95,7 @@ def test_an_unlabelled_code_is_named(data):
     parts = [raw(5, 0, 1), raw(5, 1, 100)]
     parts[1].loc[2, "REGION"] = 4
     register(data, parts)
-    with pytest.raises(cxlab.DataError, match=r"wave-1\.parquet, row 4, column 'region': found '4', expected a code "
+    with pytest.raises(cxlab.DataError, match=r"wave-1\.parquet, row 4, column 'REGION': found '4', expected a code "
                                               r"with a label"):
         cxlab.load("parts", lazy=True).compute()
 
