@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,9 @@ from cxlab.data.schemas import (
     validate_raw,
 )
 
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
 __all__ = ["LEFT_OUT_COLUMNS", "MAX_PROBLEMS", "load", "load_source", "excluded", "left_out_of_source", "dictionary",
            "questions", "crosswalk", "crosswalk_of_source"]
 
@@ -76,8 +79,12 @@ MAX_PROBLEMS = 10_000
 _SPECIAL = {"respondent_id", "entity", "period", "weight", "item", "value", "question", "total"}
 
 
-def load(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
+def load(name: str, *, keep_flagged: bool = False, lazy: bool = False) -> pd.DataFrame | dd.DataFrame:
     """Load the registered data set ``name`` as a validated tidy table.
+
+    With ``lazy=True`` a respondent data set of many Parquet files (``file`` a folder or a glob)
+    comes as a Dask DataFrame, one partition per file, each validated when it is computed
+    (:mod:`cxlab.data.lazy`); :func:`cxlab.summarize` takes it as it is.
 
     The file's sha256 must match the registry, every column the mapping names must be there,
     and every value must be of the kind expected; otherwise a :class:`cxlab.errors.DataError`
@@ -101,6 +108,10 @@ def load(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
     >>> load("sandiego_2015").shape[0]
     2477
     """
+    if lazy:
+        from cxlab.data.lazy import load_lazy
+
+        return load_lazy(name)
     return load_source(registry.source(name), keep_flagged=keep_flagged)
 
 

@@ -195,9 +195,11 @@ def summarize(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or dask.dataframe.DataFrame
         One row per respondent. Missing answers (including "don't know" codes already turned
-        into NA) are left out; a value outside ``scale`` is an error, never a score.
+        into NA) are left out; a value outside ``scale`` is an error, never a score. A Dask
+        DataFrame (data beyond memory) gives the same table, summed partition by partition
+        (:mod:`cxlab.stats.distributed`).
     value : str or list of str
         The item column(s). With several, each is a ``measure`` of its own.
     by : list of str
@@ -240,6 +242,11 @@ def summarize(
     0     yes        1.0  75.0
     1   score       10.0  65.0
     """
+    if hasattr(type(data), "__dask_graph__"):  # a Dask DataFrame: summed per partition, then finished here
+        from cxlab.stats.distributed import summarize_dask
+
+        return summarize_dask(data, value=value, by=by, weight=weight, scale=scale, min_n=min_n,
+                              confidence=confidence)
     values = [value] if isinstance(value, str) else list(value)
     index = _cell_index(data, list(by))
     tables = []
@@ -684,10 +691,19 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
            weight: str | None) -> pd.DataFrame:
     """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of ``x`` (weighted if asked).
 
-    ``index`` is the :func:`_cell_index` of ``data``. One pass of ``np.bincount`` per sum
-    (n, and sum w, w^2, w x, w x^2 with weights), over cell codes made ``intp`` once. Each
-    cell's x is taken around one of its own answers: the one-pass variance stays accurate, and
-    is exactly zero for a constant cell.
+    ``index`` is the :func:`_cell_index` of ``data``: :func:`_cell_sums`, then :func:`_moments`.
+    """
+    return _moments(_cell_sums(data, x, index=index, weight=weight))
+
+
+def _cell_sums(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.DataFrame],
+               weight: str | None) -> pd.DataFrame:
+    """Per cell: ``n``, ``sw`` and ``sw2`` (sum of w and of w^2), ``mean`` and ``m2`` (sum of
+    w (x - mean)^2): the sufficient statistics of :func:`_moments`, which add up across tables.
+
+    One pass of ``np.bincount`` per sum (n, and sum w, w^2, w x, w x^2 with weights), over cell
+    codes made ``intp`` once. Each cell's x is taken around one of its own answers: the one-pass
+    ``m2`` stays accurate, and is exactly zero for a constant cell.
     """
     code, keys = index
     values = x.to_numpy(dtype="float64", na_value=np.nan)
@@ -713,10 +729,27 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
     sw, sw2 = (n, n) if w is None else (total(w), total(w * w))
     swx, swx2 = total(wx), total(wx * xc)
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = sw * sw / sw2
         mean = swx / sw
-        var = (swx2 - swx * mean) / sw * n_eff / (n_eff - 1)
-    return keys.assign(n=n, n_eff=n_eff, mean=mean + shift, var=np.clip(var, 0, None))
+    return keys.assign(n=n, sw=sw, sw2=sw2, mean=mean + shift, m2=swx2 - swx * mean)
+
+
+def _moments(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per cell ``n``, ``n_eff`` (Kish; 0 without answers), ``mean`` and ``var`` from the sums of
+    :func:`_cell_sums`.
+
+    Examples
+    --------
+    >>> sums = pd.DataFrame({"n": [3.0], "sw": [4.0], "sw2": [6.0], "mean": [2.5], "m2": [3.0]})
+    >>> _moments(sums).round(4).to_dict("records")
+    [{'n': 3.0, 'n_eff': 2.6667, 'mean': 2.5, 'var': 1.2}]
+    """
+    sw, sw2 = sums["sw"].to_numpy(float), sums["sw2"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(sw2 > 0, sw * sw / sw2, 0.0)  # a cell without answers: 0, as from answer counts
+        var = sums["m2"].to_numpy(float) / sw * n_eff / (n_eff - 1)
+    cells = sums.drop(columns=["sw", "sw2", "m2"])
+    cells.insert(list(cells.columns).index("mean"), "n_eff", n_eff)
+    return cells.assign(var=np.clip(var, 0, None))
 
 
 def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.DataFrame],
