@@ -236,7 +236,7 @@ def _tallied_sums(column: pd.Series, weights: tuple[np.ndarray, np.ndarray] | No
     place = offset.astype(np.intp)
     if not np.array_equal(place, offset):
         return None
-    place += code * width
+    place += code.astype(np.intp, copy=False) * width  # cell codes may be as small as int8
 
     def tally(v: np.ndarray | None = None) -> np.ndarray:
         counts = np.bincount(place, v, minlength=len(keys) * width)
