@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from profiling import described, top_functions
+
 GROUPS, PERIODS = 200, 8
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_SPEEDUP, TARGET_SECONDS, TARGET_MEMORY_MB = 50.0, 5.0, 3072.0
@@ -107,9 +109,12 @@ def worker(rows: int, loop_groups: int, repeat: int) -> dict:
     gaps_s = statistics.median(r[2] for r in runs)
 
     subset = data[data["group"].cat.codes < loop_groups]
-    start = time.perf_counter()
-    loop = pingouin_loop(subset)
-    loop_s = time.perf_counter() - start
+    loop_runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        loop = pingouin_loop(subset)
+        loop_runs.append(time.perf_counter() - start)
+    loop_s = statistics.median(loop_runs)
     loop_full_s = loop_s * GROUPS / loop_groups
 
     check = loop.merge(table, on=["group", "period"])
@@ -128,6 +133,7 @@ def worker(rows: int, loop_groups: int, repeat: int) -> dict:
         float_s.append(time.perf_counter() - start)
     return {
         "rows": rows, "groups": GROUPS, "periods": PERIODS, "comparisons": len(table),
+        "repeats": repeat, "profile": top_functions(cxlab_gap_table, data),
         "cxlab_summarize_s": summarize_s, "cxlab_gaps_s": gaps_s, "cxlab_total_s": total_s,
         "loop_groups_measured": loop_groups, "loop_comparisons_measured": len(loop),
         "loop_measured_s": loop_s, "loop_extrapolated_s": loop_full_s,
@@ -214,11 +220,15 @@ def markdown(result: dict) -> str:
                     f"({_float_speedup(s):.0f}x end to end)" for s in result["sizes"])
         + " (timed for information only, after the memory figures).",
         "",
+        f"Where cxlab's time goes at {largest['rows']:,} rows (cProfile, time spent in the function "
+        "itself; numpy's passes count to the function that calls them): "
+        + described(largest["profile"]) + ".",
+        "",
         "The machine is shared with other work: the load average column is the 1-minute load "
         "when each size started and ended; above 2 (the number of cores) the run shared its "
         "cores and all timings are inflated.",
         "",
-        "Timings are medians of repeated runs on this machine "
+        f"Timings are medians of {largest['repeats']} runs (cxlab and the loop alike) on this machine "
         f"({result['environment']['cores']} cores, Python {result['environment']['python']}, "
         f"pandas {result['environment']['pandas']}, pingouin "
         f"{result['environment']['pingouin']}).",

@@ -127,7 +127,7 @@ def label_table(table: pd.DataFrame, entry: Mapping[str, Any], items: list[str])
     {'entity': {'7': 1}, 'size': {'3': 1}}
     """
     groups = entry.get("groups") or {}
-    out = table.copy()
+    out = table.copy(deep=False)  # copy-on-write: columns replaced below never touch the caller's
     value_labels: dict[str, dict[object, str]] = {}
     unlabelled: dict[str, dict[str, int]] = {}
     for group, spec in groups.items():

@@ -27,20 +27,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pyarrow import types as pa_types
 
 from cxlab.data import registry
 from cxlab.data.a11_drivers import DRIVERS, normalise_text, reviewed_drivers
+from cxlab.data.chunks import Piece, spread, stack
 from cxlab.data.entries import A11_DRIVERS, A11_FLAGS, DETAIL_KEYS, check_entry, mapped_columns
 from cxlab.data.labels import in_bands, label_problems, label_table
 from cxlab.data.metadata import read_only
 from cxlab.data.people import count_people
 from cxlab.data.periods import parse_periods, period_formats, period_unit, read_periods
-from cxlab.data.readers import numbers, read_chunks, read_table, whole_numbers
+from cxlab.data.readers import ArrowChunk, numbers, read_chunks, read_table, whole_numbers
 from cxlab.data.registry import FILE_KEYS, Source
 from cxlab.data.scales import Scale
 from cxlab.data.screening import CHECKS, screen
@@ -62,6 +64,9 @@ from cxlab.data.schemas import (
     validate_raw,
 )
 
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
 __all__ = ["LEFT_OUT_COLUMNS", "MAX_PROBLEMS", "load", "load_source", "excluded", "left_out_of_source", "dictionary",
            "questions", "crosswalk", "crosswalk_of_source"]
 
@@ -74,8 +79,12 @@ MAX_PROBLEMS = 10_000
 _SPECIAL = {"respondent_id", "entity", "period", "weight", "item", "value", "question", "total"}
 
 
-def load(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
+def load(name: str, *, keep_flagged: bool = False, lazy: bool = False) -> pd.DataFrame | dd.DataFrame:
     """Load the registered data set ``name`` as a validated tidy table.
+
+    With ``lazy=True`` a respondent data set of many Parquet files (``file`` a folder or a glob)
+    comes as a Dask DataFrame, one partition per file, each validated when it is computed
+    (:mod:`cxlab.data.lazy`); :func:`cxlab.summarize` takes it as it is.
 
     The file's sha256 must match the registry, every column the mapping names must be there,
     and every value must be of the kind expected; otherwise a :class:`cxlab.errors.DataError`
@@ -99,6 +108,10 @@ def load(name: str, *, keep_flagged: bool = False) -> pd.DataFrame:
     >>> load("sandiego_2015").shape[0]
     2477
     """
+    if lazy:
+        from cxlab.data.lazy import load_lazy
+
+        return load_lazy(name)
     return load_source(registry.source(name), keep_flagged=keep_flagged)
 
 
@@ -243,7 +256,7 @@ def _same_number(ids: pd.Series, shown: str, column: str) -> list[Problem]:
     ["x.csv, row 3, column 'id': found '01', expected each respondent id written one way: row 2 has '1', the same number", "x.csv, row 5, column 'id': found '001', expected each respondent id written one way: row 2 has '1', the same number"]
     """
     numbered = whole_numbers(ids)
-    if numbered is None:
+    if numbered is None or pd.api.types.is_integer_dtype(ids.dtype):  # integers have one spelling each
         return []
     spellings = pd.DataFrame({"text": ids, "number": numbered}).drop_duplicates()
     first = spellings.drop_duplicates("number")
@@ -506,24 +519,52 @@ def _cell_columns(raw: pd.DataFrame, entry: dict[str, Any]) -> pd.DataFrame:
 
     ``entity`` is stripped of spaces, ``period`` becomes ``period`` and ``time``, ``weight`` a
     number; other mapped columns stay text as in the file. ``groups`` become number codes, their
-    own missing codes NA.
+    own missing codes NA (see :func:`_cell_column`).
     """
     out: dict[str, pd.Series] = {}
-    for key, column in entry["columns"].items():
-        if key == "entity":
-            out[key] = raw[column].str.strip()
-        elif key == "period":
-            out.update(read_periods(raw[column], entry["period"]).items())
-        elif key == "weight":
-            out[key] = numbers(raw[column]).astype(float)
-        elif key not in _SPECIAL:
-            out[key] = raw[column]
-    for key, spec in (entry.get("groups") or {}).items():
-        codes = {str(c) for c in spec.get("missing_codes", [])}
-        column = raw[spec["column"]]
-        out[key] = numbers(column.where(~column.str.strip().isin(codes), "")).astype(
-            "Float64" if "bands" in spec else "Int64")
+    for key, column in _cell_keys(entry):
+        out.update(_cell_column(key, raw[column], entry))
     return pd.DataFrame(out, index=raw.index)
+
+
+def _cell_keys(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """The tidy keys of :func:`_cell_columns` with the file column behind each, in their order.
+
+    Examples
+    --------
+    >>> _cell_keys({"columns": {"respondent_id": "id", "entity": "office", "channel": "via"},
+    ...             "groups": {"age": {"column": "AGE"}}})
+    [('entity', 'office'), ('channel', 'via'), ('age', 'AGE')]
+    """
+    mapped = [(key, column) for key, column in entry["columns"].items()
+              if key in {"entity", "period", "weight"} or key not in _SPECIAL]
+    return mapped + [(key, spec["column"]) for key, spec in (entry.get("groups") or {}).items()]
+
+
+def _cell_column(key: str, text: pd.Series, entry: dict[str, Any]) -> dict[str, pd.Series]:
+    """The tidy column(s) of one key of :func:`_cell_keys` from the text of its file column.
+
+    Examples
+    --------
+    >>> entry = {"columns": {"period": "wave"}, "period": {"format": "FY{yy} Q{q}"},
+    ...          "groups": {"age": {"column": "AGE", "missing_codes": [99]}}}
+    >>> _cell_column("period", pd.Series(["FY21 Q2"]), entry)["time"].tolist()
+    [2021.25]
+    >>> _cell_column("age", pd.Series(["3", "99", ""]), entry)["age"].tolist()
+    [3, <NA>, <NA>]
+    """
+    groups = entry.get("groups") or {}
+    if key == "entity":
+        return {key: text.str.strip()}
+    if key == "period":
+        return dict(read_periods(text, entry["period"]).items())
+    if key == "weight":
+        return {key: numbers(text).astype(float)}
+    if key in groups:
+        codes = {str(c) for c in groups[key].get("missing_codes", [])}
+        return {key: numbers(text.where(~text.str.strip().isin(codes), "")).astype(
+            "Float64" if "bands" in groups[key] else "Int64")}
+    return {key: text}
 
 
 def _items(entry: dict[str, Any], names: Iterable[str]) -> list[str]:
@@ -545,33 +586,129 @@ def _load_respondents(source: Source) -> pd.DataFrame:
     """One row per respondent, items in columns; read in chunks so a large file stays small.
 
     Without ``columns.respondent_id`` the row number in the file (as in a spreadsheet) is the id.
+    A Parquet chunk is checked on its own typed columns (:func:`_typed_part`); only a chunk with
+    a problem is read as text, to name every problem with its row and column.
     """
     entry, shown = source.entry, source.shown()
     id_column = entry["columns"].get("respondent_id")
     parts, ids, problems = [], [], []
     listed = entry["items"] if isinstance(entry["items"], list) else []
-    for raw in read_chunks(source.path(), shown, find=mapped_columns(entry) + listed, options=entry.get("read")):
-        items = _items(entry, raw.columns)
+    for chunk in read_chunks(source.path(), shown, find=mapped_columns(entry) + listed, options=entry.get("read"),
+                             typed=True):
+        items = _items(entry, list(chunk.columns))
         scales = {item: Scale.from_entry(entry, item) for item in items}
         checks = {**_cell_checks(entry), **{item: [rating(scales[item])] for item in items}}
-        problems += raw_problems(raw, raw_schema(checks), shown)
-        ids.append(raw[id_column] if id_column else pd.Series(raw.index + 2, index=raw.index).astype(str))
+        part = _typed_part(chunk, entry, scales, checks) if isinstance(chunk, ArrowChunk) else None
+        raw = None
+        if part is None:
+            raw = chunk.text() if isinstance(chunk, ArrowChunk) else chunk
+            problems += raw_problems(raw, raw_schema(checks), shown)
+        ids.append(_chunk_ids(chunk, raw, id_column))
         if len(problems) >= MAX_PROBLEMS:
             problems.append(Problem(shown, None, None, None, f"checking stopped after {MAX_PROBLEMS} problems"))
             break
         if not problems:
-            values = pd.DataFrame({item: scales[item].read(raw[item])[0].astype(scales[item].dtype) for item in items})
-            parts.append(pd.concat([values, _cell_columns(raw, entry)], axis=1))
+            parts.append(_text_part(raw, entry, scales) if part is None else part)
     if not items:
-        problems.append(Problem(shown, raw.attrs["header_row"], None, None,
+        problems.append(Problem(shown, chunk.attrs["header_row"], None, None,
                                 f"rating item columns matching {entry['items']!r}"))
     ids = pd.concat(ids) if ids else pd.Series(dtype=str)
     if id_column:
-        problems += [Problem(shown, int(i) + 2, id_column, v, "a respondent id not used before")
-                     for i, v in ids[ids.duplicated(keep="first")].items()] + _same_number(ids, shown, id_column)
+        problems += _repeated(ids, shown, id_column, "a respondent id") + _same_number(ids, shown, id_column)
     if problems:
         raise DataError(problems)
-    return _respondent_table(source, ids, pd.concat(parts), items, raw.attrs)
+    return _respondent_table(source, ids, stack(parts), items, chunk.attrs)
+
+
+def _text_part(raw: pd.DataFrame, entry: dict[str, Any], scales: dict[str, Scale]) -> dict[str, Piece]:
+    """The tidy columns of a chunk read as text, each one value per record.
+
+    Each item's scores (missing codes and empty cells NA, in the dtype of its scale), then
+    :func:`_cell_columns`.
+    """
+    items = {item: scale.read(raw[item])[0].astype(scale.dtype) for item, scale in scales.items()}
+    return {name: (values, None) for name, values in [*items.items(), *_cell_columns(raw, entry).items()]}
+
+
+def _typed_part(chunk: ArrowChunk, entry: dict[str, Any], scales: dict[str, Scale],
+                checks: dict[str, list[pa.Check]]) -> dict[str, Piece] | None:
+    """The tidy columns of a typed chunk when every checked cell passes, else None (then read it as text).
+
+    A check of a cell depends on the cell's text alone, so each check runs on the text of a
+    column's distinct values, and the tidy values of those are made the way :func:`_text_part`
+    makes them from text; their codes spread them over the records (:mod:`cxlab.data.chunks`).
+    Two columns are checked as numbers instead, which is what their checks say of numbers: an
+    integer id column (no id may be empty, so no null) and a numeric weight column (every
+    weight finite and > 0).
+
+    Examples
+    --------
+    >>> entry = {"columns": {"respondent_id": "id", "weight": "w"}, "scale": {"min": 1, "max": 5},
+    ...          "missing_codes": [9], "items": ["q1"]}
+    >>> scales = {"q1": Scale.from_entry(entry)}
+    >>> checks = {**_cell_checks(entry), "q1": [rating(scales["q1"])]}
+    >>> import pyarrow
+    >>> chunk = ArrowChunk({"id": pyarrow.array([1, 2]), "w": pyarrow.array([0.5, 2.0]),
+    ...                     "q1": pyarrow.array([9, 4])}, start=0, rows=2, file_columns=3)
+    >>> part = _typed_part(chunk, entry, scales, checks)
+    >>> spread(part["q1"]).tolist(), spread(part["weight"]).tolist()
+    ([<NA>, 4], [0.5, 2.0])
+    >>> bad = ArrowChunk({"id": pyarrow.array([1, 2]), "w": pyarrow.array([0.5, 0.0]),
+    ...                   "q1": pyarrow.array([9, 4])}, start=0, rows=2, file_columns=3)
+    >>> _typed_part(bad, entry, scales, checks) is None
+    True
+    """
+    if any(column not in chunk.columns for column in checks):
+        return None
+    numeric = _numeric_columns(chunk, entry)
+    distinct = {column: chunk.distinct_text(column) for column in checks if column not in numeric}
+    if not all(numeric.values()) or not all(bool(np.all(check(text).check_output))
+                                            for column, (_, text) in distinct.items() for check in checks[column]):
+        return None
+    out = {item: (scale.read(distinct[item][1])[0].astype(scale.dtype), distinct[item][0])
+           for item, scale in scales.items()}
+    for key, column in _cell_keys(entry):
+        if column in numeric:
+            out[key] = (pd.Series(chunk.columns[column].to_numpy(zero_copy_only=False), dtype=float), None)
+            continue
+        codes, text = distinct.get(column) or chunk.distinct_text(column)
+        out.update({name: (values, codes) for name, values in _cell_column(key, text, entry).items()})
+    return out
+
+
+def _numeric_columns(chunk: ArrowChunk, entry: dict[str, Any]) -> dict[str, bool]:
+    """An integer id column and a numeric weight column of a chunk, each with whether it passes its check.
+
+    Every other column is checked on the text of its distinct values (:func:`_typed_part`).
+    """
+    cols, found = entry["columns"], {}
+    ids = chunk.columns.get(cols.get("respondent_id"))
+    if ids is not None and pa_types.is_integer(ids.type):
+        found[cols["respondent_id"]] = ids.null_count == 0
+    weights = chunk.columns.get(cols.get("weight"))
+    if weights is not None and (pa_types.is_integer(weights.type) or pa_types.is_floating(weights.type)):
+        values = weights.to_numpy(zero_copy_only=False).astype(float)
+        found[cols["weight"]] = weights.null_count == 0 and bool((np.isfinite(values) & (values > 0)).all())
+    return found
+
+
+def _chunk_ids(chunk: pd.DataFrame | ArrowChunk, raw: pd.DataFrame | None, id_column: str | None) -> pd.Series:
+    """The respondent ids of a chunk: integers when a typed id column holds them all, else text.
+
+    Without an id column, a respondent's row number (as text) is its id. ``raw`` is the chunk as
+    text when it was read so.
+    """
+    index = chunk.index
+    if not id_column:
+        return pd.Series(index + 2, index=index).astype(str)
+    if isinstance(chunk, ArrowChunk) and id_column in chunk.columns:
+        values = chunk.columns[id_column]
+        if pa_types.is_integer(values.type) and values.null_count == 0:
+            return pd.Series(values.to_numpy(), index=index, dtype="int64")
+        if raw is None:
+            codes, text = chunk.distinct_text(id_column)
+            return spread((text, codes)).set_axis(index)
+    return raw[id_column]
 
 
 def _load_answers(source: Source) -> pd.DataFrame:
@@ -675,8 +812,16 @@ def _load_counts(source: Source) -> pd.DataFrame:
 
 
 def _repeated(ids: pd.Series, shown: str, column: str, what: str) -> list[Problem]:
-    """A problem for every id used on an earlier row."""
-    return [Problem(shown, int(i) + 2, column, v, f"{what} not used before")
+    """A problem for every id used on an earlier row (integer ids that only rise have none).
+
+    Examples
+    --------
+    >>> [str(p) for p in _repeated(pd.Series([5, 7, 5]), "x.parquet", "id", "an id")]
+    ["x.parquet, row 4, column 'id': found '5', expected an id not used before"]
+    """
+    if pd.api.types.is_integer_dtype(ids.dtype) and bool(np.all(ids.to_numpy()[1:] > ids.to_numpy()[:-1])):
+        return []
+    return [Problem(shown, int(i) + 2, column, str(v), f"{what} not used before")
             for i, v in ids[ids.duplicated(keep="first")].items()]
 
 

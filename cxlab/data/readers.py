@@ -29,6 +29,12 @@ Tolerant by design, and documented in ``data/README.md``:
   columns a loader reads) instead of being read as an empty cell;
 - a Parquet column that cannot be read as text (a list, a struct, binary data) is left out
   unless the mapping names it, which is an error.
+
+A loader that checks large Parquet files asks for typed chunks (``read_chunks(..., typed=True)``):
+an :class:`ArrowChunk` keeps the file's Arrow columns, gives the text of each *distinct* value
+of a column (a check of a cell depends on its text alone, so checking the distinct values checks
+every cell) and gives the whole text table (:meth:`ArrowChunk.text`) only when a problem has to
+be located.
 """
 
 from __future__ import annotations
@@ -40,9 +46,11 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,6 +59,7 @@ import pyarrow.parquet as pq
 from cxlab.errors import DataError, Problem
 
 __all__ = [
+    "ArrowChunk",
     "CHUNK_ROWS",
     "DELIMITERS",
     "FORMATS",
@@ -148,12 +157,15 @@ def read_table(path: Path, shown: str, *, find: Sequence[str] = (),
 
 
 def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
-                options: Mapping[str, Any] | None = None, rows: int | None = None) -> Iterator[pd.DataFrame]:
+                options: Mapping[str, Any] | None = None, rows: int | None = None,
+                typed: bool = False) -> Iterator[pd.DataFrame | ArrowChunk]:
     """Read a file as text tables of at most ``rows`` records (Parquet) or one table (others).
 
     ``rows`` defaults to :data:`CHUNK_ROWS`, read when called.
 
-    Each chunk has the index and ``attrs`` described in the module notes.
+    Each chunk has the index and ``attrs`` described in the module notes. With ``typed``, a
+    Parquet file yields :class:`ArrowChunk` objects instead (their ``text()`` is the table
+    that would have been yielded); other formats still yield text tables.
 
     Examples
     --------
@@ -162,6 +174,8 @@ def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
     >>> pd.DataFrame({"id": [1, 2, 3], "score": [5.0, None, 2.5]}).to_parquet(path)
     >>> [chunk.to_dict("index") for chunk in read_chunks(path, "x.parquet", rows=2)]
     [{0: {'id': '1', 'score': '5'}, 1: {'id': '2', 'score': ''}}, {2: {'id': '3', 'score': '2.5'}}]
+    >>> [chunk.start for chunk in read_chunks(path, "x.parquet", rows=2, typed=True)]
+    [0, 2]
     """
     options = options or {}
     kind = file_format(path, shown, options.get("format"))
@@ -170,7 +184,8 @@ def read_chunks(path: Path, shown: str, *, find: Sequence[str] = (),
         if skip:
             raise DataError([Problem(shown, None, "read.skip_rows", skip,
                                      "no skip_rows for a Parquet file (it has no lines above its columns)")])
-        yield from _parquet_chunks(path, shown, rows or CHUNK_ROWS, find)
+        chunks = _parquet_chunks(path, shown, rows or CHUNK_ROWS, find)
+        yield from chunks if typed else (chunk.text() for chunk in chunks)
         return
     if kind == "csv":
         grid, first_row = _csv_grid(path, shown, find, options)
@@ -425,8 +440,54 @@ def _absent_header(cells: list[set[str]], shown: str, find: Sequence[str]) -> Pr
                    "and encoding?")
 
 
-def _parquet_chunks(path: Path, shown: str, rows: int, find: Sequence[str] = ()) -> Iterator[pd.DataFrame]:
-    """Record batches of a Parquet file as text tables, numbered as if a header were row 1."""
+@dataclass(frozen=True)
+class ArrowChunk:
+    """Records of a Parquet file as its own Arrow columns, numbered as in a spreadsheet.
+
+    ``columns`` holds the columns that can be read as text (see the module notes), ``start``
+    the index of the first record (its spreadsheet row minus 2), ``rows`` the number of records
+    and ``file_columns`` how many columns the file has.
+
+    Examples
+    --------
+    >>> chunk = ArrowChunk({"score": pa.array([7, None, 7], pa.int8())}, start=10, rows=3, file_columns=1)
+    >>> codes, text = chunk.distinct_text("score")
+    >>> codes.tolist(), text.tolist()
+    ([0, 1, 0], ['7', ''])
+    >>> chunk.text().to_dict("index")
+    {10: {'score': '7'}, 11: {'score': ''}, 12: {'score': '7'}}
+    """
+
+    columns: Mapping[str, pa.Array]
+    start: int
+    rows: int
+    file_columns: int
+
+    @property
+    def index(self) -> pd.RangeIndex:
+        """The records' index: spreadsheet row minus 2."""
+        return pd.RangeIndex(self.start, self.start + self.rows)
+
+    @property
+    def attrs(self) -> dict[str, int]:
+        """``header_row`` and ``file_columns``, as a text chunk's ``attrs`` has them."""
+        return {"header_row": 1, "file_columns": self.file_columns}
+
+    def text(self) -> pd.DataFrame:
+        """Every cell as text, as :func:`read_chunks` gives a chunk (with its ``attrs``)."""
+        table = pd.DataFrame({name: _arrow_text(values) for name, values in self.columns.items()})
+        table = table.set_axis(self.index)
+        table.attrs.update(self.attrs)
+        return table
+
+    def distinct_text(self, name: str) -> tuple[np.ndarray, pd.Series]:
+        """Each record's place among the distinct values of a column, and their text ('' for none)."""
+        encoded = pc.dictionary_encode(self.columns[name], null_encoding="encode")
+        return encoded.indices.to_numpy(zero_copy_only=False), _arrow_text(encoded.dictionary)
+
+
+def _parquet_chunks(path: Path, shown: str, rows: int, find: Sequence[str] = ()) -> Iterator[ArrowChunk]:
+    """Record batches of a Parquet file, numbered as if a header were row 1."""
     try:
         source = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as err:
@@ -438,20 +499,25 @@ def _parquet_chunks(path: Path, shown: str, rows: int, find: Sequence[str] = ())
     if repeated:
         raise DataError([Problem(shown, 1, n, None, f"a column name used once (the file has {names.count(n)} "
                                  "columns of that name)") for n in repeated])
+    readable = {field.name for field in source.schema_arrow if _as_text(field.type)}
+    unreadable = [field for field in source.schema_arrow if field.name in find and field.name not in readable]
+    if unreadable:
+        raise DataError([Problem(shown, 1, field.name, f"a column of type {field.type}",
+                                 "a column of text, numbers or dates") for field in unreadable[:1]])
     start = 0
     for batch in source.iter_batches(batch_size=rows):
-        columns = {}
-        for name, values in zip(names, batch.columns):
-            try:
-                columns[name] = _arrow_text(values)
-            except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-                if name in find:
-                    raise DataError([Problem(shown, 1, name, f"a column of type {values.type}",
-                                             "a column of text, numbers or dates")]) from None
-        table = pd.DataFrame(columns).set_axis(pd.RangeIndex(start, start + batch.num_rows))
-        table.attrs.update(header_row=1, file_columns=len(names))
+        columns = {name: values for name, values in zip(names, batch.columns) if name in readable}
+        yield ArrowChunk(columns, start, batch.num_rows, len(names))
         start += batch.num_rows
-        yield table
+
+
+def _as_text(kind: pa.DataType) -> bool:
+    """Whether values of an Arrow type can be read as text."""
+    try:
+        _arrow_text(pa.array([], type=kind))
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return False
+    return True
 
 
 def _arrow_text(values: pa.Array) -> pd.Series:
@@ -486,13 +552,19 @@ def numbers(text: pd.Series) -> pd.Series:
 def whole_numbers(text: pd.Series) -> pd.Series | None:
     """Text cells as int64 when every cell is a whole number written without decimals, else None.
 
+    Integers (ids read from a typed Parquet column) are whole numbers already.
+
     Examples
     --------
     >>> whole_numbers(pd.Series(["12", "9007199254740993"])).tolist()
     [12, 9007199254740993]
     >>> whole_numbers(pd.Series(["12", "R13"])) is None
     True
+    >>> whole_numbers(pd.Series([12, 13], dtype="int32")).dtype
+    dtype('int64')
     """
+    if pd.api.types.is_integer_dtype(text.dtype) and not pd.api.types.is_extension_array_dtype(text.dtype):
+        return text.astype("int64")
     try:
         parsed = pc.cast(pa.array(text, type=pa.large_string()), pa.int64())
     except pa.ArrowInvalid:

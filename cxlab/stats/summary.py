@@ -48,14 +48,16 @@ Shares (:func:`top_box`) have Wilson intervals, which stay inside 0-100 by const
 Respondent rows are placed in their cells once, as integer codes (the codes of a categorical
 key as they are, other keys factorised), and every per-cell sum is one ``np.bincount``; an
 unweighted item stored as integers is tallied into answer counts per cell and summarised as
-:func:`summarize_counts` does. Cells and their order are those of
+:func:`summarize_counts` does. The passes that combine the codes of a row (its cell; its cell
+and answer) run block by block, so their temporaries stay in the CPU's cache and the integer
+answers are never copied as floats. Cells and their order are those of
 ``groupby(by, observed=False, dropna=False, sort=True)``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,9 +195,11 @@ def summarize(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or dask.dataframe.DataFrame
         One row per respondent. Missing answers (including "don't know" codes already turned
-        into NA) are left out; a value outside ``scale`` is an error, never a score.
+        into NA) are left out; a value outside ``scale`` is an error, never a score. A Dask
+        DataFrame (data beyond memory) gives the same table, summed partition by partition
+        (:mod:`cxlab.stats.distributed`).
     value : str or list of str
         The item column(s). With several, each is a ``measure`` of its own.
     by : list of str
@@ -238,6 +242,11 @@ def summarize(
     0     yes        1.0  75.0
     1   score       10.0  65.0
     """
+    if hasattr(type(data), "__dask_graph__"):  # a Dask DataFrame: summed per partition, then finished here
+        from cxlab.stats.distributed import summarize_dask
+
+        return summarize_dask(data, value=value, by=by, weight=weight, scale=scale, min_n=min_n,
+                              confidence=confidence)
     values = [value] if isinstance(value, str) else list(value)
     index = _cell_index(data, list(by))
     tables = []
@@ -589,8 +598,9 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
 
     Returns
     -------
-    code : ndarray of intp
-        The cell of each row: a row number of ``keys``.
+    code : ndarray of int
+        The cell of each row: a row number of ``keys``, in the narrowest integer type that
+        numbers every cell.
     keys : DataFrame
         One row per cell: its ``by`` values, with the dtypes of ``data``.
 
@@ -610,13 +620,15 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
     shape = tuple(len(levels) for _, levels in factors)
     if math.prod(shape) > np.iinfo(np.intp).max:
         raise ValueError(f"too many combinations of {by} to number them")
-    # int32 codes halve the memory traffic of the passes below when the cells allow it (with
-    # room for the answer slots of _item_cells)
-    narrow = math.prod(shape) <= np.iinfo(np.int32).max // 128
-    code = np.zeros(len(data), np.int32 if narrow else np.intp)
-    for codes, levels in factors:
-        code *= len(levels)
-        code += codes
+    # the narrowest integer type that numbers every cell: the passes over the codes read and
+    # write the least memory
+    narrow = next(t for t in (np.int8, np.int16, np.int32, np.intp) if math.prod(shape) <= np.iinfo(t).max)
+    code = np.zeros(len(data), narrow)
+    for rows in _blocks(len(data)):
+        block = code[rows]
+        for codes, levels in factors:
+            block *= len(levels)
+            block += codes[rows]
     if not by or any(isinstance(data[key].dtype, pd.CategoricalDtype) for key in by):
         cells = np.arange(math.prod(shape))
     else:  # only the combinations that occur, still in sorted order
@@ -628,12 +640,28 @@ def _cell_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
     return code, keys
 
 
+_BLOCK_ROWS = 1 << 16
+"""Rows per block of a pass over the rows: a block's temporaries stay in the CPU's cache."""
+
+
+def _blocks(rows: int, *, at_least: int = 0) -> Iterator[slice]:
+    """Slices of :data:`_BLOCK_ROWS` rows (or ``at_least``) that cover ``rows`` rows, in order.
+
+    Examples
+    --------
+    >>> [(s.start, s.stop) for s in _blocks(150_000)]
+    [(0, 65536), (65536, 131072), (131072, 150000)]
+    """
+    size = max(_BLOCK_ROWS, at_least)
+    return (slice(start, min(start + size, rows)) for start in range(0, rows, size))
+
+
 def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
     """Integer codes of a key column and its sorted levels, missing last (as a level)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
         levels = np.arange(len(column.cat.categories))
-        if (codes < 0).any():
+        if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(levels), codes)
             levels = np.append(levels, -1)
         return codes, pd.Categorical.from_codes(levels, dtype=column.dtype)
@@ -663,9 +691,19 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
            weight: str | None) -> pd.DataFrame:
     """Per cell: ``n``, ``n_eff``, ``mean`` and ``var`` of ``x`` (weighted if asked).
 
-    ``index`` is the :func:`_cell_index` of ``data``. One pass of ``np.bincount`` per sum
-    (n, and sum w, w^2, w x, w x^2 with weights). Each cell's x is taken around one of its own
-    answers: the one-pass variance stays accurate, and is exactly zero for a constant cell.
+    ``index`` is the :func:`_cell_index` of ``data``: :func:`_cell_sums`, then :func:`_moments`.
+    """
+    return _moments(_cell_sums(data, x, index=index, weight=weight))
+
+
+def _cell_sums(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.DataFrame],
+               weight: str | None) -> pd.DataFrame:
+    """Per cell: ``n``, ``sw`` and ``sw2`` (sum of w and of w^2), ``mean`` and ``m2`` (sum of
+    w (x - mean)^2): the sufficient statistics of :func:`_moments`, which add up across tables.
+
+    One pass of ``np.bincount`` per sum (n, and sum w, w^2, w x, w x^2 with weights), over cell
+    codes made ``intp`` once. Each cell's x is taken around one of its own answers: the one-pass
+    ``m2`` stays accurate, and is exactly zero for a constant cell.
     """
     code, keys = index
     values = x.to_numpy(dtype="float64", na_value=np.nan)
@@ -678,6 +716,7 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
             raise ValueError(f"weight column {weight!r} must be positive where answers exist")
     if not valid.all():
         code, values = code[valid], values[valid]
+    code = code.astype(np.intp, copy=False)  # once: np.bincount counts in intp
     shift = np.zeros(len(keys))
     shift[code] = values  # one answer of each cell (any one)
     xc = values - shift.take(code)
@@ -690,10 +729,27 @@ def _cells(data: pd.DataFrame, x: pd.Series, *, index: tuple[np.ndarray, pd.Data
     sw, sw2 = (n, n) if w is None else (total(w), total(w * w))
     swx, swx2 = total(wx), total(wx * xc)
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = sw * sw / sw2
         mean = swx / sw
-        var = (swx2 - swx * mean) / sw * n_eff / (n_eff - 1)
-    return keys.assign(n=n, n_eff=n_eff, mean=mean + shift, var=np.clip(var, 0, None))
+    return keys.assign(n=n, sw=sw, sw2=sw2, mean=mean + shift, m2=swx2 - swx * mean)
+
+
+def _moments(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per cell ``n``, ``n_eff`` (Kish; 0 without answers), ``mean`` and ``var`` from the sums of
+    :func:`_cell_sums`.
+
+    Examples
+    --------
+    >>> sums = pd.DataFrame({"n": [3.0], "sw": [4.0], "sw2": [6.0], "mean": [2.5], "m2": [3.0]})
+    >>> _moments(sums).round(4).to_dict("records")
+    [{'n': 3.0, 'n_eff': 2.6667, 'mean': 2.5, 'var': 1.2}]
+    """
+    sw, sw2 = sums["sw"].to_numpy(float), sums["sw2"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(sw2 > 0, sw * sw / sw2, 0.0)  # a cell without answers: 0, as from answer counts
+        var = sums["m2"].to_numpy(float) / sw * n_eff / (n_eff - 1)
+    cells = sums.drop(columns=["sw", "sw2", "m2"])
+    cells.insert(list(cells.columns).index("mean"), "n_eff", n_eff)
+    return cells.assign(var=np.clip(var, 0, None))
 
 
 def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.DataFrame],
@@ -715,17 +771,40 @@ def _item_cells(data: pd.DataFrame, item: str, *, index: tuple[np.ndarray, pd.Da
         x = _on_scale(column, scale=scale, name=item)
         return _cells(data, x, index=index, weight=weight)
     _check_answers(column, scale=scale, name=item)
-    # a row's slot in the cell x answer table: row = its cell, column = answer - low; a
-    # missing answer goes one slot past the table, which is left out
-    size = len(keys) * len(points)
-    slot = code * len(points) - int(low)
-    answers = column.to_numpy(dtype=getattr(column.dtype, "numpy_dtype", column.dtype),
-                              na_value=0)  # in their own integer type: no copy for numpy ints
-    np.add(slot, answers, out=slot, casting="unsafe")  # checked to lie on the scale
-    if column.hasnans:
-        slot[column.isna().to_numpy()] = size
-    counts = np.bincount(slot, minlength=size + 1)[:size].reshape(len(keys), len(points))
+    counts = _answer_counts(code, column, cells=len(keys), low=int(low), points=len(points))
     return keys.assign(**_count_moments(counts.astype("float64"), points))
+
+
+def _answer_counts(code: np.ndarray, answers: pd.Series, *, cells: int, low: int, points: int) -> np.ndarray:
+    """How many rows of each cell gave each answer: a cells x points table, NA left out.
+
+    A row's slot in the table, in its flattened form, is ``code * points + answer``, offset
+    by ``low`` only when the scale starts below 0; it is made as ``intp``, the type
+    ``np.bincount`` counts in, block by block (:func:`_blocks`), so no copy of the rows is made.
+    A missing answer goes one slot past the table, which is left out. The caller has checked
+    that the answers lie on the scale from ``low`` over ``points`` points.
+
+    Examples
+    --------
+    >>> _answer_counts(np.array([0, 0, 1, 1]), pd.Series([1, 3, 3, None], dtype="Int8"),
+    ...                cells=2, low=1, points=3).tolist()
+    [[1, 0, 1], [0, 0, 1]]
+    """
+    first = max(low, 0)  # the slot of the first answer of the first cell
+    size = cells * points
+    values = answers.to_numpy(dtype=getattr(answers.dtype, "numpy_dtype", answers.dtype),
+                              na_value=0)  # in their own integer type: no copy for numpy ints
+    missing = answers.isna().to_numpy() if isinstance(answers.dtype, pd.api.extensions.ExtensionDtype) else None
+    counts = np.zeros(first + size + 1, np.intp)
+    for rows in _blocks(len(code), at_least=4 * size):
+        slot = np.multiply(code[rows], points, dtype=np.intp)
+        np.add(slot, values[rows], out=slot, casting="unsafe")
+        if low < 0:
+            slot -= low
+        if missing is not None:  # numpy ints have none
+            slot[missing[rows]] = first + size
+        counts += np.bincount(slot, minlength=first + size + 1)
+    return counts[first:first + size].reshape(cells, points)
 
 
 def _count_moments(counts: np.ndarray, points: np.ndarray) -> dict[str, np.ndarray]:

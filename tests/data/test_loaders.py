@@ -216,3 +216,68 @@ def test_the_worked_example_is_added_by_a_registry_entry_alone(data_copy: Path):
     cells = summarize(survey, value="satisfaction", by=["entity", "period"], weight="weight", scale=(0, 10))
     assert len(cells) == 12 and cells["n"].sum() == survey["satisfaction"].notna().sum()
     assert nps(survey, value="recommend", by=["entity"], weight="weight")["nps"].between(-100, 100).all()
+
+
+def _typed_survey(rows: int = 300) -> pd.DataFrame:
+    """A respondent file as an agency's system would write Parquet: typed columns, nulls, codes."""
+    rng = np.random.default_rng(3)
+    return pd.DataFrame({
+        "ResponseID": np.arange(1000, 1000 + rows, dtype="int64"),
+        "Office": rng.choice(["North office", "South office", " Online service "], rows),
+        "Wave": rng.choice(["FY21 Q1", "fy21 q2"], rows),
+        "Weight": rng.uniform(0.3, 3.0, rows),
+        "satisfaction": pd.Series(rng.choice([0, 5, 10, 98, 99], rows), dtype="Int8").where(rng.random(rows) > 0.1),
+        "ease": rng.choice([1.0, 7.0, 99.0], rows),
+        "trust": rng.integers(0, 11, rows).astype("int64"),
+        "recommend": rng.integers(0, 11, rows).astype("int16"),
+    })
+
+
+@pytest.mark.parametrize("damage", [
+    None,
+    {"Weight": 0.0}, {"Weight": np.nan}, {"Weight": np.inf}, {"Weight": None},
+    {"ease": 7.5}, {"ease": 11.0}, {"satisfaction": 12}, {"Wave": "FY21 Q5"}, {"Office": "  "},
+    {"ResponseID": 1003},  # an id used on an earlier row, ids no longer rising
+])
+def test_a_typed_parquet_file_gives_the_table_and_problems_of_its_text(tmp_path: Path, monkeypatch, damage):
+    """Checked on its typed columns, a Parquet file gives exactly what the same cells as text give (CSV)."""
+    from cxlab.data import readers
+    from cxlab.data.loaders import load_source
+
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 70)  # 300 rows: 5 chunks, damage in the third
+    frame = _typed_survey()
+    if damage:
+        (column, value), = damage.items()
+        frame[column] = frame[column].astype(object) if value is None else frame[column]
+        frame.loc[[150, 220], column] = value
+    frame.to_parquet(tmp_path / "survey.parquet")
+    text = readers.read_table(tmp_path / "survey.parquet", "survey.parquet")
+    text.to_csv(tmp_path / "survey.csv", index=False)
+    example = registry.data_dir() / "examples" / "service_survey.yml"
+
+    def load(name: str):
+        try:
+            return load_source(registry.mapping_source(tmp_path / name, example))
+        except DataError as err:
+            return [(p.row, p.column, p.value, p.expected) for p in err.problems]
+
+    if damage is None:  # every chunk is checked on its typed columns, none read as text
+        monkeypatch.setattr(readers.ArrowChunk, "text", lambda chunk: pytest.fail("a valid chunk was read as text"))
+    typed, as_text = load("survey.parquet"), load("survey.csv")
+    if damage is None:
+        pd.testing.assert_frame_equal(typed, as_text)
+        assert typed.attrs == as_text.attrs and typed["respondent_id"].dtype == "int64"
+    else:
+        assert typed == as_text and {row for row, *_ in typed} == {152, 222}
+
+
+def test_text_ids_in_parquet_keep_one_spelling_per_number(tmp_path: Path):
+    from cxlab.data.loaders import load_source
+
+    frame = _typed_survey(20).assign(ResponseID=[f"{i}" for i in range(20)])
+    frame.loc[7, "ResponseID"] = "03"
+    frame.to_parquet(tmp_path / "survey.parquet")
+    with pytest.raises(DataError) as err:
+        load_source(registry.mapping_source(tmp_path / "survey.parquet",
+                                            registry.data_dir() / "examples" / "service_survey.yml"))
+    assert [(p.row, p.value) for p in err.value.problems] == [(9, "03")]

@@ -252,3 +252,21 @@ def test_cells_are_those_of_a_plain_pandas_groupby(by, weighted):
         np.testing.assert_allclose(table["sd"][several], np.sqrt(var[several]) * 25,
                                    rtol=1e-9)
         assert (table.loc[~several, "note"] != "").all()
+
+
+def test_integer_answers_are_tallied_in_blocks_as_the_float_path_sums_them():
+    # More rows than one block of the tally, a scale below 0, numpy and nullable integers: the
+    # answer counts give the cells, n and estimates of the moment sums of the same answers as floats.
+    rng = np.random.default_rng(5)
+    rows = 3 * 65536 + 17
+    df = pd.DataFrame({"unit": pd.Categorical.from_codes(rng.integers(0, 7, rows), list("gfedcba")),
+                       "wave": rng.integers(0, 3, rows),
+                       "q": rng.integers(-2, 3, rows).astype(np.int16)})
+    nullable = df["q"].astype("Int64").mask(rng.random(rows) < 0.05)
+    for answers in (df["q"], nullable):
+        by = dict(value="q", by=["unit", "wave"], scale=(-2, 2))
+        tallied = summarize(df.assign(q=answers), **by)
+        summed = summarize(df.assign(q=answers.astype("float64")), **by)
+        assert tallied["n"].tolist() == summed["n"].tolist() == df.assign(q=answers).groupby(
+            ["unit", "wave"], observed=False)["q"].count().tolist()
+        pd.testing.assert_frame_equal(tallied, summed, check_exact=False, rtol=1e-10)
