@@ -134,9 +134,9 @@ def labelled_scatter(
     fig, ax = canvas(6.4)
     ax.scatter(shown[x], shown[y], color=PALETTE[0], zorder=3, label=f"a {one}")
     handles = ax.get_legend_handles_labels()[0]
-    zero = [(values, line) for values, line in ((shown[y], ax.axhline), (shown[x], ax.axvline))
+    zero = [line for values, line in ((shown[y], ax.axhline), (shown[x], ax.axvline))
             if (values < 0).any() and (values > 0).any()]  # changes: zero is a reference
-    for _, line in zero:
+    for line in zero:
         line(0, color=PALETTE[4], linewidth=0.8)
     if zero:
         handles.append(Line2D([], [], color=PALETTE[4], linewidth=0.8, label="solid line: no change (zero)"))
@@ -150,7 +150,7 @@ def labelled_scatter(
     else:
         ends = {c: (shown.loc[shown[c].idxmin()], shown.loc[shown[c].idxmax()]) for c in (x, y)}
         alt = (f"Scatter chart: {title}. {len(shown)} {noun}; "
-               + "; ".join(f"{name} from {numbers.number(lo[c])} ({lo[label]}) to {numbers.number(hi[c])} ({hi[label]})"
-                           for c, name, (lo, hi) in ((x, xlabel, ends[x]), (y, ylabel, ends[y])))
+               + "; ".join(f"{name} from {numbers.number(lo[c])} ({lo[label]}) to {numbers.number(hi[c])} "
+                           f"({hi[label]})" for c, name, (lo, hi) in ((x, xlabel, ends[x]), (y, ylabel, ends[y])))
                + "." + (f" {summary}" if summary else ""))
     return figure_block(fig, alt=alt, caption=title, data=data)
