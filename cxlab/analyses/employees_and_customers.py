@@ -429,7 +429,8 @@ def _acsi_finding(acsi: pd.DataFrame) -> Finding:
 
 def _share(row: pd.Series) -> str:
     """A driver's share of the explained variation with its interval: ``38.2% (95% CI 30.1 to 45.0)``."""
-    return f"{numbers.percent(row['importance'])} ({numbers.interval(row['importance_ci_low'], row['importance_ci_high'])})"
+    interval = numbers.interval(row["importance_ci_low"], row["importance_ci_high"])
+    return f"{numbers.percent(row['importance'])} ({interval})"
 
 
 def _importance_findings(importance: pd.DataFrame) -> list[Finding]:
