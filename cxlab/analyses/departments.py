@@ -17,7 +17,7 @@ import cxlab
 from cxlab.data.periods import align_by_year
 from cxlab.data.series import select_series
 from cxlab.report.blocks import Block, findings_block, note_block, table_block
-from cxlab.report.correlations import signed
+from cxlab.report import numbers
 from cxlab.report.dotplots import year_dot_chart
 from cxlab.report.findings import NO_INTERVAL, Finding
 from cxlab.report.sources import sources_block
@@ -146,7 +146,7 @@ def run(
         points_table=table_block(_points_view(points, federal_name, national_name),
                                  caption=f"Every published {index} department score, with the scores of the same year"),
         sources=sources_block(points.assign(described=points["entity"] + " " + points["period"] + ": "
-                                            + points["score"].map("{:g}".format))),
+                                            + points["score"].map(numbers.published))),
         methods=note_block(_methods(index, federal_name, national_name, min_years)),
     )
 
@@ -162,7 +162,7 @@ def _by_year(points: pd.DataFrame, name: str) -> pd.Series:
 
 def _listed(rows: pd.DataFrame, side: str) -> str:
     def by(r) -> str:
-        low, high = f"{r.smallest:.1f}", f"{r.largest:.1f}"
+        low, high = numbers.number(r.smallest), numbers.number(r.largest)
         return f"by {low} to {high} points" if low != high else f"by {high} points each time"
 
     return "; ".join(f"{r.entity} in {'both' if r.n_years == 2 else f'all {r.n_years}'} ({r.years}; {by(r)})"
@@ -185,13 +185,15 @@ def _findings(points: pd.DataFrame, table: pd.DataFrame, *, index: str, min_year
     found = [Finding(
         f"The sources name {len(points)} published {index} scores of {points['entity'].nunique()} federal "
         f"departments in {len(per_year)} years from {per_year.index.min()} to {per_year.index.max()}, "
-        f"{per_year.min()} to {per_year.max()} departments a year. They range from {low['score']:g} "
-        f"({low['entity']}, {_and(lowest['period'].tolist())}) to {high['score']:g} ({high['entity']}, {high['period']}).",
+        f"{per_year.min()} to {per_year.max()} departments a year. They range from "
+        f"{numbers.published(low['score'])} ({low['entity']}, {_and(lowest['period'].tolist())}) to "
+        f"{numbers.published(high['score'])} ({high['entity']}, {high['period']}).",
         "only the departments a source named are present, so a year's departments are not a league table and a "
         f"department missing from a year says nothing about its score; {NO_INTERVAL}")]
     caveat = ("department scores are whole numbers as published, so a department within half a point of the "
-              "federal score counts as level" + "".join(f"; the {federal}'s {r.year} score ({r.federal:.1f}) is "
-                                                        "derived, not stated" for r in derived.itertuples()))
+              "federal score counts as level"
+              + "".join(f"; the {federal}'s {r.year} score ({numbers.number(r.federal)}) is a derived value, not stated"
+                        for r in derived.itertuples()))
     above, below = (table[table["pattern"] == p] for p in ("leads in every year", "trails in every year"))
     reference = f"the {federal}'s {index} score of the same year"
     found.append(Finding(f"Departments above {reference} in every year they appear (at least {min_years} years): "
@@ -225,8 +227,9 @@ def _national_finding(points: pd.DataFrame, *, national: str) -> Finding:
     for side, words in (("above", "above it"), ("level", "level with it within rounding")):
         rows = paired[paired["national_side"] == side]
         if len(rows):
-            text += f"; {words}: " + ", ".join(f"{r.entity} {r.year} ({r.score:g} against {r.national:.1f})"
-                                               for r in rows.itertuples())
+            text += f"; {words}: " + ", ".join(
+                f"{r.entity} {r.year} ({numbers.published(r.score)} against {numbers.number(r.national)})"
+                for r in rows.itertuples())
     return Finding(text + ".", f"the {national} covers the whole economy, mostly private companies; its points are "
                                "quarters, each placed in its calendar year")
 
@@ -246,14 +249,14 @@ def _standing_view(table: pd.DataFrame) -> pd.DataFrame:
 
 def _points_view(points: pd.DataFrame, federal: str, national: str) -> pd.DataFrame:
     def difference(values: pd.Series) -> pd.Series:
-        return values.map(lambda v: signed(v, 1) if pd.notna(v) else "–")
+        return values.map(numbers.signed)
 
     return pd.DataFrame({
-        "Year": points["year"], "Department": _short(points["entity"]), "Score": points["score"].map("{:g}".format),
-        f"{federal} (same year)": points["federal"].map("{:.1f}".format)
+        "Year": points["year"], "Department": _short(points["entity"]), "Score": points["score"].map(numbers.published),
+        f"{federal} (same year)": points["federal"].map(numbers.number)
         + points["federal_derived"].map({True: " (derived)", False: ""}),
         "Department minus federal (points)": difference(points["federal_difference"]),
-        f"{national} (same year, period)": [f"{v:.1f} ({p})" if pd.notna(v) else "–"
+        f"{national} (same year, period)": [f"{numbers.number(v)} ({p})" if pd.notna(v) else numbers.DASH
                                             for v, p in zip(points["national"], points["national_period"])],
         "Department minus national (points)": difference(points["national_difference"])})
 

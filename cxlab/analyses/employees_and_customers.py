@@ -30,7 +30,7 @@ from cxlab.analyses.service_scorecard import COUNTS, left_out_of, left_out_view
 from cxlab.data.a11_drivers import DRIVER_LABELS
 from cxlab.data.loaders import crosswalk
 from cxlab.data.series import select_series
-from cxlab.report import plots
+from cxlab.report import numbers, plots
 from cxlab.report.blocks import Block, findings_block, note_block, table_block
 from cxlab.report.correlations import correlation_finding, correlation_text, interval_words, labelled_scatter, signed
 from cxlab.report.findings import LEFT_OUT_WORDS, Finding, p_text
@@ -70,7 +70,7 @@ class EmployeesAndCustomers:
     acsi: pd.DataFrame
     importance: pd.DataFrame
     findings: Block
-    scatter: Block
+    scatters: tuple[Block, ...]
     correlations_table: Block
     departments_table: Block
     change_scatter: Block
@@ -320,7 +320,7 @@ def run(
         changes=changes if changes is not None else pd.DataFrame(), change_correlations=change_correlations,
         acsi=acsi, importance=importance,
         findings=findings_block(found),
-        scatter=_scatters(levels, correlations, year),
+        scatters=_scatters(levels, correlations, year),
         correlations_table=table_block(_correlations_view(correlations, leave_out),
                                        caption=f"FEVS {year} engagement against A-11 measures of FY{year}, across "
                                                "departments"),
@@ -412,7 +412,8 @@ def _acsi_finding(acsi: pd.DataFrame) -> Finding:
         return Finding("No ACSI department score falls in a year and department that FEVS covers, so none can be "
                        "set against engagement.")
     departments = acsi["department"].unique()
-    listed = "; ".join(f"{r.department} {r.year}: ACSI {r.acsi:g}, EEI {r.eei:.1f}" for r in acsi.itertuples())
+    listed = "; ".join(f"{r.department} {r.year}: ACSI {numbers.published(r.acsi)}, EEI {numbers.number(r.eei)}"
+                       for r in acsi.itertuples())
     latest = acsi.sort_values("year").drop_duplicates("department", keep="last")
     enough = len(latest) >= MIN_PAIRS
     text = (f"ACSI department scores and FEVS engagement meet in only {len(acsi)} department-years of "
@@ -426,6 +427,12 @@ def _acsi_finding(acsi: pd.DataFrame) -> Finding:
                          "calendar year and department name")
 
 
+def _share(row: pd.Series) -> str:
+    """A driver's share of the explained variation with its interval: ``38.2% (95% CI 30.1 to 45.0)``."""
+    interval = numbers.interval(row["importance_ci_low"], row["importance_ci_high"])
+    return f"{numbers.percent(row['importance'])} ({interval})"
+
+
 def _importance_findings(importance: pd.DataFrame) -> list[Finding]:
     emp = importance[(importance["item"] == "employee") & (importance["weighting"] == "respondents")].set_index("outcome")
     plain = importance[(importance["item"] == "employee") & (importance["weighting"] != "respondents")].set_index(
@@ -437,19 +444,18 @@ def _importance_findings(importance: pd.DataFrame) -> list[Finding]:
     ranks = {o: int(importance[(importance["outcome"] == o) & (importance["weighting"] == "respondents")]
                     .sort_values("importance", ascending=False)["item"].tolist().index("employee")) + 1
              for o in OUTCOMES}
-    parts = [f"for {o}, {emp.loc[o, 'importance']:.1f}% (95% CI {emp.loc[o, 'importance_ci_low']:.1f} to "
-             f"{emp.loc[o, 'importance_ci_high']:.1f}) of the explained variation, rank {ranks[o]} of "
+    parts = [f"for {o}, {_share(emp.loc[o])} of the explained variation, rank {ranks[o]} of "
              f"{len(DRIVER_ITEMS)} (correlation {signed(emp.loc[o, 'correlation'])}, 95% CI "
              f"{interval_words(emp.loc[o], 'correlation_ci')}; each service-quarter once: "
-             f"{plain.loc[o, 'importance']:.1f}%)" for o in OUTCOMES]
+             f"{numbers.percent(plain.loc[o, 'importance'])})" for o in OUTCOMES]
     top = importance[(importance["outcome"] == OUTCOMES[0]) & (importance["weighting"] == "respondents")].nlargest(
         2, "importance")
     overall = Finding(
-        f"The five drivers together account for {first['r2'] * 100:.0f}% of the variation in {OUTCOMES[0]} between "
-        f"service-quarters (R² = {first['r2']:.2f}, 95% CI {first['r2_ci_low']:.2f} to {first['r2_ci_high']:.2f}); "
+        f"The five drivers together account for {numbers.percent(first['r2'] * 100, 0)} of the variation in "
+        f"{OUTCOMES[0]} between service-quarters (R² = {numbers.number(first['r2'], 2)}, "
+        f"{numbers.interval(first['r2_ci_low'], first['r2_ci_high'], decimals=2)}); "
         "the largest shares are " + " and ".join(
-            f"{DRIVER_LABELS[r.item].lower()} ({r.importance:.1f}%, 95% CI {r.importance_ci_low:.1f} to "
-            f"{r.importance_ci_high:.1f})" for r in top.itertuples()) + ".",
+            f"{DRIVER_LABELS[r['item']].lower()} ({_share(r)})" for _, r in top.iterrows()) + ".",
         "averages of whole service-quarters move together far more closely than one respondent's answers do, so "
         "an R² this high says little about any one customer")
     employee = Finding(
@@ -459,8 +465,8 @@ def _importance_findings(importance: pd.DataFrame) -> list[Finding]:
         "four drivers beside it, " + "; ".join(parts) + ".",
         "an association between service-quarter averages weighted by respondents, not between a respondent's own "
         "answers (A-11 publishes no respondent's answers to two questions together) and not a cause; "
-        f"{first['largest']} alone holds {first['largest_share']:.0f}% of the respondents' weight, which is why the "
-        "figures with each service-quarter once are given beside them")
+        f"{first['largest']} alone holds {numbers.percent(first['largest_share'], 0)} of the respondents' weight, "
+        "which is why the figures with each service-quarter once are given beside them")
     return [employee, overall]
 
 
@@ -473,7 +479,7 @@ def _coverage_finding(agencies: pd.DataFrame, a11: pd.DataFrame, levels: pd.Data
     text = (f"{len(levels)} departments have A-11 data in FY{year}: " + ", ".join(sorted(levels["short_name"])) + ". "
             + " ".join(f"{r.from_entity} is left out of every department comparison; its crosswalk row says: "
                        f"{r.reason}." for r in left.itertuples())
-            + (f" Its {respondents:,.0f} FY{year} satisfaction respondents are in no department figure."
+            + (f" Its {numbers.count(respondents)} FY{year} satisfaction respondents are in no department figure."
                if respondents else "")
             + " Counted under a FEVS department of another name: "
             + "; ".join(f"{r.from_entity} as {r.entity}" for r in other.itertuples()) + ".")
@@ -483,7 +489,8 @@ def _coverage_finding(agencies: pd.DataFrame, a11: pd.DataFrame, levels: pd.Data
                          "services weigh most; the table of the crosswalk gives every agency's reason")
 
 
-def _scatters(levels: pd.DataFrame, correlations: pd.DataFrame, year: int) -> Block:
+def _scatters(levels: pd.DataFrame, correlations: pd.DataFrame, year: int) -> tuple[Block, ...]:
+    """One labelled scatter per A-11 measure against the EEI (each its own figure, measured on its own)."""
     blocks = []
     for cx in CX_MEASURES:
         row = correlations[(correlations["fevs"] == "eei") & (correlations["cx"] == cx)].iloc[0]
@@ -494,7 +501,7 @@ def _scatters(levels: pd.DataFrame, correlations: pd.DataFrame, year: int) -> Bl
             title=f"FEVS Employee Engagement Index {year} and A-11 {DRIVER_LABELS[cx].lower()} FY{year}",
             xlabel=f"Employee Engagement Index {year} (% positive)",
             ylabel=f"{DRIVER_LABELS[cx]} FY{year} (mean, 0-100)", summary=summary))
-    return Block("".join(b.html for b in blocks), "\n".join(b.text for b in blocks))
+    return tuple(blocks)
 
 
 def _change_scatter(change_pairs: pd.DataFrame, change_correlations: pd.DataFrame, start: int | None,
@@ -548,14 +555,12 @@ def _departments_view(cx: pd.DataFrame, levels: pd.DataFrame, year: int) -> pd.D
         row = cells.loc[(department, measure)] if (department, measure) in cells.index else None
         if row is None or pd.isna(row["mean"]):
             return "–"
-        return f"{row['mean']:.1f} ({row['ci_low']:.1f} to {row['ci_high']:.1f})"
+        return f"{numbers.number(row['mean'])} ({numbers.number(row['ci_low'])} to {numbers.number(row['ci_high'])})"
 
     view = pd.DataFrame({"Department": levels["short_name"],
                          "A-11 agencies": [cell(d, "satisfaction", "agencies") or "–" for d in levels["department"]],
                          "Services": [cell(d, "satisfaction", "services") for d in levels["department"]],
-                         "Respondents (satisfaction)": [f"{cell(d, 'satisfaction', 'n'):,.0f}"
-                                                        if cell(d, "satisfaction", "n") is not None else "–"
-                                                        for d in levels["department"]]})
+                         "Respondents (satisfaction)": [cell(d, "satisfaction", "n") for d in levels["department"]]})
     for m in CX_MEASURES:
         view[f"{DRIVER_LABELS[m]}, 0-100 (95% CI)"] = [estimate(d, m) for d in levels["department"]]
     view[f"EEI {year} (% positive)"] = levels["eei"]
@@ -579,7 +584,7 @@ def _acsi_view(acsi: pd.DataFrame) -> pd.DataFrame:
     if acsi.empty:
         return pd.DataFrame({"What was found": ["no ACSI department score in a FEVS year and department"]})
     return pd.DataFrame({"Department": acsi["department"], "Year": acsi["year"],
-                         "ACSI score": acsi["acsi"].map("{:g}".format), "EEI (% positive)": acsi["eei"]})
+                         "ACSI score": acsi["acsi"].map(numbers.published), "EEI (% positive)": acsi["eei"]})
 
 
 def _importance_view(importance: pd.DataFrame) -> pd.DataFrame:
@@ -590,7 +595,7 @@ def _importance_view(importance: pd.DataFrame) -> pd.DataFrame:
         "Correlation (95% CI)": [f"{signed(r['correlation'])} ({interval_words(r, 'correlation_ci')})"
                                  if pd.notna(r["correlation"]) else r["note"] for _, r in importance.iterrows()],
         "Importance (%)": importance["importance"], "95% CI low": importance["importance_ci_low"],
-        "95% CI high": importance["importance_ci_high"], "R² of the five": importance["r2"].map("{:.2f}".format)})
+        "95% CI high": importance["importance_ci_high"], "R² of the five": importance["r2"]})
 
 
 def _coverage_view(agencies: pd.DataFrame, a11: pd.DataFrame) -> pd.DataFrame:
@@ -614,8 +619,9 @@ def _methods(year: int, start: int | None, n_boot: int, min_n: int) -> str:
         f"used; FY{year} is the one shown" + (f", and changes run from FY{start}" if start is not None else "")
         + ". Correlations: Pearson's r with a Fisher-z 95% interval and Spearman's rho with a Fisher-z interval of "
         f"variance 1.06/(n-3), each with a percentile bootstrap interval ({n_boot} resamples of departments, fixed "
-        "seed); p-values of the 12 pairs are adjusted together (Benjamini-Hochberg). A department carries a result "
-        "when leaving it out alone changes what the Fisher-z interval says (positive, negative, or unclear). An "
+        "seed); p-values of the 12 pairs are adjusted together (Benjamini-Hochberg). A leave-one-out check repeats "
+        "each correlation without each department in turn: a department carries a result when leaving it out alone "
+        "changes what the Fisher-z interval says (positive, negative, or unclear). An "
         "interval that includes zero means the departments are too few to tell. Changes: only the services that "
         "report a measure in both years count, with a Welch interval; FEVS changes are differences of published "
         "points. Derived importance within A-11: A-11 publishes answer counts per question for each service, "

@@ -12,16 +12,13 @@ A correlation across fifteen departments is uncertain, so the words follow fixed
 
 from __future__ import annotations
 
-import textwrap
-
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-from matplotlib.transforms import Bbox
+from matplotlib.lines import Line2D
 
+from cxlab.report import numbers
 from cxlab.report.blocks import Block, figure_block
 from cxlab.report.findings import Finding
-from cxlab.report.plots import PALETTE, use_style
+from cxlab.report.plots import PALETTE, canvas, legend, point_labels, titles
 from cxlab.stats.correlate import direction
 
 __all__ = ["correlation_finding", "correlation_text", "interval_words", "labelled_scatter", "signed"]
@@ -32,15 +29,14 @@ _TREND = {"positive": "{units} where one is higher tend to have the other higher
 
 
 def signed(value: float, digits: int = 2) -> str:
-    """A correlation (or a change) with its sign; zero, and anything that rounds to it, has none.
+    """A correlation (or a change) with its sign, written by :func:`cxlab.report.numbers.signed`.
 
     Examples
     --------
     >>> signed(0.134), signed(-0.456), signed(-0.001), signed(2.34, 1)
     ('+0.13', '-0.46', '0.00', '+2.3')
     """
-    text = f"{value:+.{digits}f}"
-    return text[1:] if float(text) == 0 else text
+    return numbers.signed(value, digits)
 
 
 def interval_words(row: pd.Series, name: str) -> str:
@@ -109,72 +105,52 @@ def correlation_finding(
     return Finding(text, caveat)
 
 
-def _place_labels(ax: plt.Axes, xs: np.ndarray, ys: np.ndarray, labels: list[str]) -> None:
-    """Write each point's label beside it where it overlaps no other label or point, if such a place exists."""
-    fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    points = ax.transData.transform(np.column_stack([xs, ys]))
-    taken = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4) for px, py in points]
-    inside = ax.get_window_extent(renderer)
-    offsets = [(6, 3, "left", "bottom"), (6, -3, "left", "top"), (-6, 3, "right", "bottom"),
-               (-6, -3, "right", "top"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
-               (10, 10, "left", "bottom"), (-10, -10, "right", "top")]
-    for (px, py), (x, y), text in zip(points, zip(xs, ys), labels):
-        best = None
-        for dx, dy, ha, va in offsets:
-            note = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=8)
-            box = note.get_window_extent(renderer)
-            clashes = sum(box.overlaps(t) for t in taken) + (0 if inside.contains(box.x0, box.y0)
-                                                             and inside.contains(box.x1, box.y1) else 10)
-            if best is None or clashes < best[0]:
-                if best is not None:
-                    best[1].remove()
-                best = (clashes, note, box)
-            else:
-                note.remove()
-            if clashes == 0:
-                break
-        taken.append(best[2])
-
-
 def labelled_scatter(
     table: pd.DataFrame, *, x: str, y: str, label: str, title: str, xlabel: str, ylabel: str,
     summary: str = "", noun: str = "departments",
 ) -> Block:
     """A scatter of units, each labelled with its name, with the data behind it and alt text.
 
-    Labels are placed where they overlap no other label or point when such a place exists.
+    The figure is as wide as the report's column; each label is wrapped and placed where it
+    overlaps no other label or point (:func:`cxlab.report.plots.point_labels`). Where the values
+    of an axis run both sides of zero (changes), a solid line marks zero and the legend says so.
     ``summary`` (the correlation, say) ends the alt text.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
+    >>> from cxlab.report.layout import layout_problems
     >>> units = pd.DataFrame({"name": ["GSA", "DHS", "SSA"], "eei": [82.9, 64.3, 65.7], "sat": [79.5, 78.7, 81.3]})
-    >>> print(labelled_scatter(units, x="eei", y="sat", label="name", title="EEI and satisfaction",
-    ...                        xlabel="EEI", ylabel="Satisfaction (0-100)").text)
+    >>> block = labelled_scatter(units, x="eei", y="sat", label="name", title="EEI and satisfaction",
+    ...                          xlabel="EEI", ylabel="Satisfaction (0-100)")
+    >>> print(block.text)
     [Figure: Scatter chart: EEI and satisfaction. 3 departments; EEI from 64.3 (DHS) to 82.9 (GSA); Satisfaction (0-100) from 78.7 (DHS) to 81.3 (SSA).]
+    >>> block.figure_text["width"], layout_problems(block.figure_text)
+    (845, [])
     """
-    use_style()
+    one = noun[:-1] if noun.endswith("s") else noun
     shown = table.dropna(subset=[x, y])
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
-    ax.scatter(shown[x], shown[y], color=PALETTE[0], zorder=3)
-    if (shown[y] < 0).any() and (shown[y] > 0).any():  # changes: zero is a reference
-        ax.axhline(0, color=PALETTE[4], linewidth=0.8)
-    if (shown[x] < 0).any() and (shown[x] > 0).any():
-        ax.axvline(0, color=PALETTE[4], linewidth=0.8)
-    ax.set(title=textwrap.fill(title, 70), xlabel=xlabel, ylabel=ylabel)
+    fig, ax = canvas(6.4)
+    ax.scatter(shown[x], shown[y], color=PALETTE[0], zorder=3, label=f"a {one}")
+    handles = ax.get_legend_handles_labels()[0]
+    zero = [line for values, line in ((shown[y], ax.axhline), (shown[x], ax.axvline))
+            if (values < 0).any() and (values > 0).any()]  # changes: zero is a reference
+    for line in zero:
+        line(0, color=PALETTE[4], linewidth=0.8)
+    if zero:
+        handles.append(Line2D([], [], color=PALETTE[4], linewidth=0.8, label="solid line: no change (zero)"))
     ax.margins(0.15)
-    _place_labels(ax, shown[x].to_numpy(float), shown[y].to_numpy(float), shown[label].astype(str).tolist())
-    data = table[[label, x, y]].rename(columns={label: noun[:-1].capitalize() if noun.endswith("s") else noun,
-                                                x: xlabel, y: ylabel})
+    titles(ax, title, xlabel=xlabel, ylabel=ylabel)
+    legend(fig, ax, handles)
+    point_labels(ax, shown[x], shown[y], shown[label].astype(str))
+    data = table[[label, x, y]].rename(columns={label: one.capitalize(), x: xlabel, y: ylabel})
     if shown.empty:
-        alt = f"Scatter chart: {title}. No {noun[:-1] if noun.endswith('s') else noun} has both values."
+        alt = f"Scatter chart: {title}. No {one} has both values."
     else:
         ends = {c: (shown.loc[shown[c].idxmin()], shown.loc[shown[c].idxmax()]) for c in (x, y)}
         alt = (f"Scatter chart: {title}. {len(shown)} {noun}; "
-               + "; ".join(f"{name} from {lo[c]:.1f} ({lo[label]}) to {hi[c]:.1f} ({hi[label]})"
-                           for c, name, (lo, hi) in ((x, xlabel, ends[x]), (y, ylabel, ends[y])))
+               + "; ".join(f"{name} from {numbers.number(lo[c])} ({lo[label]}) to {numbers.number(hi[c])} "
+                           f"({hi[label]})" for c, name, (lo, hi) in ((x, xlabel, ends[x]), (y, ylabel, ends[y])))
                + "." + (f" {summary}" if summary else ""))
     return figure_block(fig, alt=alt, caption=title, data=data)

@@ -7,20 +7,19 @@ that year's rows only, so no point is compared with a reference of another year.
 
 from __future__ import annotations
 
-import textwrap
-
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.transforms import offset_copy
 
+from cxlab.report import numbers
 from cxlab.report.blocks import Block, figure_block
-from cxlab.report.plots import MARKERS, PALETTE, use_style
+from cxlab.report.plots import MARKERS, PALETTE, SMALL, legend, row_canvas, titles
 
 __all__ = ["REFERENCE_STYLES", "year_dot_chart"]
 
 #: Line style, colour and the alt text's word for the first and second reference.
 REFERENCE_STYLES = [("--", PALETTE[1], "dashed"), (":", PALETTE[4], "dotted")]
+#: How far a reference line reaches above the first row of its year and below the last (inches).
+_REACH = 0.15
 
 
 def year_dot_chart(
@@ -32,6 +31,8 @@ def year_dot_chart(
 
     ``references`` maps a name to its values by year (a Series indexed by year; at most two);
     each is drawn across the rows of the years it has a value for. ``summary`` ends the alt text.
+    The figure is as wide as the report's column, its row labels wrapped
+    (:func:`cxlab.report.plots.row_canvas`); each point's score is written beside it as published.
 
     Examples
     --------
@@ -42,48 +43,41 @@ def year_dot_chart(
     >>> block = year_dot_chart(pts, label="name", year="year", value="score", title="Departments",
     ...                        references={"Federal": pd.Series({2021: 63.4, 2022: 66.3})})
     >>> print(block.text)
-    [Figure: Dot chart of published points: Departments. 3 points in 2 years (2021 to 2022), from 54.0 (Treasury, 2021) to 77.0 (Interior, 2021). Dashed lines: Federal in the same year (2 years).]
+    [Figure: Dot chart of published points: Departments. 3 points in 2 years (2021 to 2022), from 54 (Treasury, 2021) to 77 (Interior, 2021). Dashed lines: Federal in the same year (2 years).]
+    >>> from cxlab.report.layout import layout_problems
+    >>> block.figure_text["width"], layout_problems(block.figure_text)
+    (845, [])
     """
-    use_style()
     references = references or {}
     if len(references) > len(REFERENCE_STYLES):
         raise ValueError(f"at most {len(REFERENCE_STYLES)} references, not {len(references)}")
     ordered = points.sort_values([year, value], ascending=[True, False], kind="stable")
     years = list(dict.fromkeys(ordered[year]))
-    ticks, names, spans, rows = [], [], {}, []
-    position = 0
+    names = [name for y in years for name in [str(y), *ordered.loc[ordered[year] == y, label].astype(str)]]
+    fig, ax, at, _ = row_canvas(names, extra=0.3)
+    rows, spans, k = [], {}, 0
     for y in years:
-        ticks.append(position)
-        names.append(str(y))
-        first = position + 1
-        for _, row in ordered[ordered[year] == y].iterrows():
-            position += 1
-            ticks.append(position)
-            names.append(str(row[label]))
-            rows.append((position, row))
-        spans[y] = (first - 0.45, position + 0.45)
-        position += 1
-    fig, ax = plt.subplots(figsize=(7.5, max(3.0, 0.28 * len(ticks) + 1.6)))
-    ax.scatter([r[value] for _, r in rows], [p for p, _ in rows], color=PALETTE[0], marker=MARKERS[0], zorder=3)
-    for p, r in rows:
-        ax.annotate(f"{r[value]:g}", (r[value], p), xytext=(6, 0), textcoords="offset points", va="center",
-                    fontsize=8)
-    handles = [Line2D([], [], color=PALETTE[0], marker=MARKERS[0], linestyle="", label="published score")]
+        own = ordered[ordered[year] == y]
+        positions = at[k + 1:k + 1 + len(own)]
+        rows += zip(positions, own[value])
+        spans[y] = (positions[-1] - _REACH, positions[0] + _REACH)
+        ax.get_yticklabels()[k].set_fontweight("bold")
+        k += 1 + len(own)
+    ax.scatter([v for _, v in rows], [p for p, _ in rows], color=PALETTE[0], marker=MARKERS[0], zorder=3,
+               label="published score")
+    for p, v in rows:  # on white, so a reference line behind a score never runs through its digits
+        ax.annotate(numbers.published(v), (v, p), xytext=(6, 0), textcoords="offset points", va="center",
+                    fontsize=SMALL, zorder=4, bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
+                                                    "edgecolor": "none"})
+    handles = ax.get_legend_handles_labels()[0]
     for (name, values), (style, colour, _) in zip(references.items(), REFERENCE_STYLES):
         for y, (low, high) in spans.items():
             if y in values.index and pd.notna(values[y]):
                 ax.vlines(values[y], low, high, colors=colour, linestyles=style, linewidth=2)
         handles.append(Line2D([], [], color=colour, linestyle=style, linewidth=2, label=f"{name} (same year)"))
-    ax.set_yticks(ticks, names)
-    for tick, text in zip(ax.get_yticklabels(), names):
-        if text in {str(y) for y in years}:
-            tick.set_fontweight("bold")
-    ax.set_ylim(position - 0.5, -0.5)
-    ax.set(title=textwrap.fill(title, 70), xlabel=xlabel)
     ax.margins(x=0.08)
-    below_axis_label = offset_copy(ax.transAxes, fig=fig, y=-36, units="points")
-    ax.legend(handles=handles, frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0),
-              bbox_transform=below_axis_label, ncols=1)
+    titles(ax, title, xlabel=xlabel)
+    legend(fig, ax, handles, columns=3)
     data = ordered[[year, label, value]].rename(columns={year: "Year", label: label.replace("_", " ").capitalize(),
                                                          value: "Score"})
     for name, values in references.items():
@@ -93,7 +87,8 @@ def year_dot_chart(
     else:
         low, high = ordered.loc[ordered[value].idxmin()], ordered.loc[ordered[value].idxmax()]
         alt = (f"Dot chart of published points: {title}. {len(ordered)} points in {len(years)} years ({years[0]} to "
-               f"{years[-1]}), from {low[value]:.1f} ({low[label]}, {low[year]}) to {high[value]:.1f} "
+               f"{years[-1]}), from {numbers.published(low[value])} ({low[label]}, {low[year]}) to "
+               f"{numbers.published(high[value])} "
                f"({high[label]}, {high[year]}).")
         for (name, values), (_, _, word) in zip(references.items(), REFERENCE_STYLES):
             shown = [y for y in years if y in values.index and pd.notna(values[y])]

@@ -63,8 +63,8 @@ TERMS: tuple[Term, ...] = (
          "A way to split the variation in an outcome that several items explain together into each item's "
          "share, even when the items go together."),
     Term("derived-importance", "Derived importance", r"\b[Dd]erived importance\b",
-         "How strongly an item goes with the outcome across respondents (its share of the explained variation); "
-         "it shows association, not cause."),
+         "How strongly an item goes with the outcome in the data (its share of the explained variation), worked "
+         "out from the ratings rather than asked; it shows association, not cause."),
     Term("stated-importance", "Stated importance", r"\b[Ss]tated importance\b",
          "How often respondents name an item as important when asked directly."),
     Term("quadrant", "Importance-performance quadrant", r"\bquadrant\b",
@@ -72,11 +72,21 @@ TERMS: tuple[Term, ...] = (
          "at the average of the items on each axis."),
     Term("r-squared", "R²", r"R²",
          "The share of the variation in the outcome that the items explain together, from 0 to 1."),
-    Term("spearman", "Spearman correlation", r"\bSpearman\b",
-         "A correlation of ranks, from -1 to 1: how closely two ratings rise and fall together."),
+    Term("pearson", "Pearson correlation (r)", rf"\bPearson(?:{_APOSTROPHE}s)?\b",
+         "How closely two measures follow a straight line together, from -1 to 1: near 1, one is high where "
+         "the other is high; near -1, one is high where the other is low; near 0, no straight-line link."),
+    Term("spearman", "Spearman correlation (rho)", r"\bSpearman\b",
+         "A correlation of ranks, from -1 to 1: how closely two measures rise and fall together in order, "
+         "whether or not along a straight line."),
+    Term("fisher-z", "Fisher-z interval", rf"\bFisher(?:{_DASH}| )z\b",
+         "The usual 95% interval of a correlation: worked out on a stretched scale (Fisher's z) and turned "
+         "back, so it stays between -1 and 1; the fewer the units, the wider it is."),
     Term("bootstrap", "Bootstrap interval", r"\bbootstrap\b",
-         "An interval found by repeating the estimate on many resamples of the respondents, drawn with "
-         "replacement."),
+         "An interval found by repeating the estimate on many resamples of the data (respondents, departments "
+         "or services, as the report says), drawn with replacement, and keeping the middle 95% of the results."),
+    Term("leave-one-out", "Leave-one-out check", r"\b[Ll]eave-one-out\b",
+         "The estimate repeated with each unit left out in turn, to see whether a single unit alone decides "
+         "what the result says."),
     Term("cronbach", "Cronbach's alpha", rf"\bCronbach{_APOSTROPHE}s alpha\b",
          "How consistently a set of items measures one thing, from 0 to 1; 0.7 or more is usually called "
          "reliable."),

@@ -34,6 +34,7 @@ __all__ = [
     "percent",
     "estimate",
     "label",
+    "published",
     "column_format",
     "cell",
 ]
@@ -173,6 +174,19 @@ def label(value: object) -> str:
         return DASH
     as_float = float(value)
     return str(int(as_float)) if as_float.is_integer() else number(value)
+
+
+def published(value: object) -> str:
+    """A published score as its source wrote it: a whole number without decimals, any other with one.
+
+    Examples
+    --------
+    >>> published(77.0), published(66.34), published(None)
+    ('77', '66.3', '–')
+    """
+    if missing(value):
+        return DASH
+    return number(value, 0 if float(value).is_integer() else 1)
 
 
 def column_format(header: object) -> Callable[[object], str]:

@@ -43,6 +43,8 @@ __all__ = [
     "without_examples",
     "SMALL",
     "row_positions",
+    "row_canvas",
+    "point_labels",
     "series_chart",
     "gap_chart",
     "describe_series",
@@ -184,6 +186,53 @@ def row_positions(labels: Sequence[str]) -> tuple[list[float], float]:
     return [float(total - top - h / 2) for top, h in zip(tops, heights)], total
 
 
+def row_canvas(labels: Sequence[object], *, extra: float = 0.0) -> tuple[Figure, Axes, list[float], float]:
+    """A canvas with one row per label (wrapped, first at the top), tall enough for every row.
+
+    Returns the figure, its axes (row labels set as y ticks, the y limits fixed), each row's
+    position and the height of the rows in inches. ``extra`` inches make room for a legend.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig, ax, y, height = row_canvas(["Interior", "Health and Human Services"])
+    >>> [t.get_text() for t in ax.get_yticklabels()], round(height, 2)
+    (['Interior', 'Health and Human Services'], 0.64)
+    >>> plt.close(fig)
+    """
+    names = [wrap(label, _LABEL) for label in labels]
+    y, height = row_positions(names)
+    fig, ax = canvas(max(2.6, height + _FRAME + extra))
+    ax.set_yticks(y, names)
+    ax.set_ylim(0, height)
+    return fig, ax, y, height
+
+
+def point_labels(ax: Axes, x: Sequence[float], y: Sequence[float], labels: Sequence[object], *,
+                 width: int = 24) -> None:
+    """Label each point, wrapped at ``width`` characters, where the label overlaps nothing.
+
+    Call it last: the labels are placed on the figure's final layout
+    (:func:`cxlab.report.layout.place_labels`), which is then kept as it is.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from cxlab.report.layout import layout_problems, text_boxes
+    >>> fig, ax = canvas(4)
+    >>> _ = ax.scatter([1, 1.01, 2], [1, 1.01, 2])
+    >>> point_labels(ax, [1, 1.01, 2], [1, 1.01, 2], ["Parks and recreation centres", "Libraries", "Water"])
+    >>> layout_problems(text_boxes(fig))
+    []
+    >>> plt.close(fig)
+    """
+    for text in place_labels(ax, list(x), list(y), [wrap(label, width) for label in labels], fontsize=SMALL):
+        text.set_in_layout(False)
+    ax.figure.set_layout_engine("none")  # the labels were placed on this layout: keep it
+
+
 def _movement(first: float, last: float) -> str:
     """``rising from 56.5 to 61.1``: the direction from a first value to a last one."""
     direction = "rising" if last > first else "falling" if last < first else "level"
@@ -319,9 +368,7 @@ def estimate_chart(
     flags = (pd.Series(False, index=table.index) if marked is None else marked.reindex(table.index)
              .fillna(False).astype(bool))
     rows = _ordered(table.assign(_marked=flags), label, order, "mean")
-    names = [wrap(v, _LABEL) for v in rows[label]]
-    y, height = row_positions(names)
-    fig, ax = canvas(max(2.6, height + _FRAME + 0.3 * bool(reference is not None or marked is not None)))
+    fig, ax, y, _ = row_canvas(rows[label], extra=0.3 * bool(reference is not None or marked is not None))
     y = pd.Series(y, index=rows.index)
     shown = rows.dropna(subset=["mean"])
     ax.errorbar(shown["mean"], y[shown.index], xerr=[shown["mean"] - shown["ci_low"], shown["ci_high"] - shown["mean"]],
@@ -338,8 +385,6 @@ def estimate_chart(
     for index in rows.index.difference(shown.index):
         ax.annotate("too few answers to show", (0.01, y[index]), xycoords=("axes fraction", "data"), va="center",
                     fontsize=SMALL, color="#454545")
-    ax.set_yticks(list(y), names)
-    ax.set_ylim(0, height)
     titles(ax, title, xlabel=xlabel)
     legend(fig, ax, columns=2)
     data = rows[[label, "n", "mean", "ci_low", "ci_high", "note"]].rename(
@@ -495,10 +540,7 @@ def scatter_chart(
     ax.margins(0.12)
     titles(ax, title, xlabel=xlabel, ylabel=ylabel)
     legend(fig, ax, handles)
-    for text in place_labels(ax, shown[x].tolist(), shown[y].tolist(), [wrap(without_examples(v), 24) for v in shown[label]],
-                             fontsize=SMALL):
-        text.set_in_layout(False)
-    fig.set_layout_engine("none")  # the labels were placed on this layout: keep it
+    point_labels(ax, shown[x], shown[y], [without_examples(v) for v in shown[label]])
     data = table[[label, x, y]].rename(columns={label: "Item", x: xlabel, y: ylabel})
     alt = scatter_description(shown, x=x, y=y, label=label, title=title, xlabel=xlabel, ylabel=ylabel)
     return figure_block(fig, alt=alt, caption=title, data=data)
@@ -543,9 +585,7 @@ def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | N
     """
     rows = list(dict.fromkeys(shares[label] if order is None else [v for v in order if v in set(shares[label])]))
     groups = list(shares.groupby(series, sort=False)) if series else [(None, shares)]
-    wrapped = [wrap(r, _LABEL) for r in rows]
-    y, height = row_positions(wrapped)
-    fig, ax = canvas(max(2.6, height + _FRAME + 0.3 * bool(series)))
+    fig, ax, y, height = row_canvas(rows, extra=0.3 * bool(series))
     step = 0.5 * min(_LINE * 1.6, height / max(len(rows), 1)) / max(len(groups), 1)
     for k, ((colour, marker), (name, part)) in enumerate(zip(styles(len(groups)), groups)):
         shown = part.dropna(subset=["share"])
@@ -554,8 +594,6 @@ def share_chart(shares: pd.DataFrame, *, label: str, title: str, series: str | N
         below, above = (shown["share"] - shown["ci_low"]).clip(lower=0), (shown["ci_high"] - shown["share"]).clip(lower=0)
         ax.errorbar(shown["share"], at, xerr=[below, above],
                     fmt=marker, color=colour, ecolor=colour, capsize=3, label=None if name is None else str(name))
-    ax.set_yticks(y, wrapped)
-    ax.set_ylim(0, height)
     ax.set(xlim=(0, 100))
     titles(ax, title, xlabel=xlabel)
     if series:
