@@ -32,7 +32,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 EXPLORERS = {
     "sector_gap.ipynb": [("From year", "2010")],
     "service_scorecard.ipynb": [("To quarter (FY)", "FY2022-Q2")],
-    "drivers.ipynb": [("Residents by", "Owners and renters (Q23)"), ("Keep", "Rent")],
+    "drivers.ipynb": [("Residents by", "Owners and renters"), ("Keep", "Rent")],
 }
 
 
