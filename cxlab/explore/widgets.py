@@ -402,6 +402,11 @@ class ServiceExplorer(Explorer):
                 "volume_table": self._volume(in_range, first, last)}, note
 
 
+def _upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case, the rest as it is (``Owners and renters``)."""
+    return text[:1].upper() + text[1:]
+
+
 class DriverExplorer(Explorer):
     """Derived importance of a block of items for an outcome, among chosen resident groups.
 
@@ -438,7 +443,7 @@ class DriverExplorer(Explorer):
         self.items = _choice(widgets.Dropdown, "Items that may drive it", wide=True, value=items,
                              options=[(self._block_name(b), b) for b in blocks])
         self.group = _choice(widgets.Dropdown, "Residents by", wide=True, value="district",
-                             options=[(self.labels.get(g, g)[:1].upper() + self.labels.get(g, g)[1:], g) for g in GROUPS])
+                             options=[(_upper_first(self._grouping(g)), g) for g in GROUPS])
         self.levels = _choice(widgets.SelectMultiple, "Keep", rows=6)
         self._cells: dict[tuple[str, str], DriverCells] = {}
         self._charts: dict[tuple[str, str], tuple[ImportanceChart, QuadrantChart]] = {}
@@ -507,9 +512,10 @@ class DriverExplorer(Explorer):
             return f"all {numbers.count(count)} residents"
         return f"the {numbers.count(count)} residents selected ({self._grouping()}: {', '.join(self.levels.value)})"
 
-    def _grouping(self) -> str:
-        """The chosen grouping in words, as the registry labels it (``years lived in San Diego``)."""
-        return self.labels.get(self.group.value, self.group.value)
+    def _grouping(self, group: str | None = None) -> str:
+        """A grouping (by default the chosen one) in words, as the registry labels it (``years lived in San Diego``)."""
+        group = group or self.group.value
+        return self.labels.get(group, group)
 
     def _findings(self, table: pd.DataFrame, what: str) -> list[Finding]:
         top = table.sort_values("importance", ascending=False).iloc[0]
