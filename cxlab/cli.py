@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -204,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         return _run(argv)
     except KeyboardInterrupt:
         print("Interrupted: cxlab stopped; no file is half-written.", flush=True)
-        return 130
+        sys.stderr.flush()
+        # Exit at once with 130: left to the interpreter, an interrupt that came while a module was
+        # being imported can still turn the exit code into -2 (killed by SIGINT) after this message.
+        # Nothing runs outside the build's own handler that atexit would need to stop.
+        os._exit(130)
 
 
 def _run(argv: list[str] | None) -> int:
