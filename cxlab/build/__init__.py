@@ -9,4 +9,13 @@ Imports: :mod:`cxlab.report` and :mod:`cxlab.data`; an analysis only by name, th
 catalog's notebooks, never as a module.
 """
 
+import sys
+
 __all__: list[str] = []
+
+# papermill and nbconvert import nbformat, which imports jsonschema, whose format checkers import
+# rfc3987_syntax when it is installed (JupyterLab's jupyter-events asks for it): that compiles 38
+# Lark grammars, 2.7 s of CPU in every build process, for an "iri" format no notebook schema uses.
+# Marking it absent before jsonschema loads leaves that one format unchecked, in build processes
+# only (jsonschema skips a checker whose module cannot be imported).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,7 +29,7 @@ from cxlab.build.manifest import ForeignFileError, Manifest
 from cxlab.build.outputs import INDEX, Outcome, Rendered, atomic_write, fault_text, report_files, state_dir
 from cxlab.build.paths import OutsideError, folder_problem, name_problem
 from cxlab.build.uptodate import Stamps, Status, table_cache
-from cxlab.data.tablecache import CACHE_VARIABLE
+from cxlab.data.tablecache import CACHE_VARIABLE, keeping
 
 if TYPE_CHECKING:
     from cxlab.build.executors import DaskPool, LocalPool
@@ -107,19 +107,16 @@ def batch_environment(out_dir: Path | None = None) -> Iterator[None]:
     >>> BATCH_VARIABLE in os.environ, CACHE_VARIABLE in os.environ
     (False, False)
     """
-    values = {BATCH_VARIABLE: "1"}
-    if out_dir is not None:
-        values[CACHE_VARIABLE] = str(table_cache(out_dir).resolve())
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
+    before = os.environ.get(BATCH_VARIABLE)
+    os.environ[BATCH_VARIABLE] = "1"
     try:
-        yield
+        with keeping(table_cache(out_dir)) if out_dir is not None else nullcontext():
+            yield
     finally:
-        for name, value in before.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
+        if before is None:
+            del os.environ[BATCH_VARIABLE]
+        else:
+            os.environ[BATCH_VARIABLE] = before
 
 
 def plan(instances: list[Instance], out_dir: Path = REPORTS, *, force: bool = False) -> list[Status]:

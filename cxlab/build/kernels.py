@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
+from queue import Empty
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,8 +39,13 @@ from jupyter_client.connect import write_connection_file
 
 __all__ = ["PRELOAD", "ForkedKernel", "KernelFactory", "notebook_imports"]
 
-#: What the template always imports before it forks (the notebooks' own imports come after).
-PRELOAD = ("ipykernel.ipkernel", "pandas", "seaborn", "pingouin", "cxlab")
+#: What the template always imports before it forks (the notebooks' own imports come after):
+#: the kernel's own modules too, down to the debugger and completer it sets up, so that a forked
+#: kernel is ready in about 0.04 s of CPU instead of 0.13 s.
+PRELOAD = (
+    "ipykernel.kernelapp", "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+    "IPython.extensions.storemagic", "pandas", "seaborn", "pingouin", "cxlab",
+)
 
 #: The matplotlib backend an ipykernel kernel selects; set before matplotlib is imported.
 _INLINE = "module://matplotlib_inline.backend_inline"
@@ -76,6 +82,45 @@ def notebook_imports(paths: Iterable[Path]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+class _ForkedKernelClient(AsyncKernelClient):
+    """A client of a forked kernel: it asks the kernel's process whether it is alive, and is ready
+    as soon as the kernel answers on both the shell and the IOPub channel.
+
+    jupyter_client's own client, without a kernel manager, first waits for the heartbeat (0.2 s
+    of sleep: its first check comes before the heartbeat thread has run), and once ready waits
+    0.2 s more for IOPub to fall quiet; messages left on IOPub are harmless, as nbclient reads
+    only those that answer its own requests.
+    """
+
+    kernel: ForkedKernel
+
+    async def _async_is_alive(self) -> bool:
+        return self.kernel.is_alive()
+
+    is_alive = _async_is_alive
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Return once the kernel has answered a ``kernel_info`` request and IOPub has reached us.
+
+        An IOPub subscription made a moment earlier may miss the first request's messages, so
+        the request is repeated until one arrives.
+        """
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while time.monotonic() < deadline:
+            if not self.kernel.is_alive():
+                raise RuntimeError("the kernel died before it was ready")
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply":
+                    await self.iopub_channel.get_msg(timeout=0.05)
+                    self._handle_kernel_info_reply(reply)
+                    return
+            except Empty:
+                continue
+        raise RuntimeError(f"the kernel did not answer within {timeout} s")
+
+
 class ForkedKernel:
     """One running kernel forked from the template, in the shape nbclient expects of a manager.
 
@@ -93,7 +138,8 @@ class ForkedKernel:
 
     def client(self) -> AsyncKernelClient:
         """A client connected to this kernel's sockets (closed when the kernel shuts down)."""
-        kc = AsyncKernelClient(connection_file=str(self.connection_file))
+        kc = _ForkedKernelClient(connection_file=str(self.connection_file))
+        kc.kernel = self
         kc.load_connection_file()
         self._clients.append(kc)
         return kc

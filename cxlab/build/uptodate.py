@@ -23,6 +23,7 @@ import shutil
 import site
 import sys
 import sysconfig
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import Any
 
 import cxlab
 from cxlab.data import registry
-from cxlab.data.tablecache import digest
+from cxlab.data.tablecache import digest, keeping
 from cxlab.build.catalog import Blocked, Catalog, CatalogError, Instance, catalog_files, load_catalog
 from cxlab.errors import DataError
 from cxlab.build.outputs import INDEX, INDEX_STAMP, STAMPS, STATE, atomic_write, report_files
@@ -199,7 +200,8 @@ class Stamps:
                                 for i in stored["instances"]], [Blocked(**b) for b in stored["blocked"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        catalog = load_catalog(path)
+        with self._keeping_tables():  # the tables its checks validate then serve the build's reports
+            catalog = load_catalog(path)
         try:
             text = json.dumps({"key": key, "instances": [{**vars(i), "notebook": str(i.notebook)}
                                                          for i in catalog.instances],
@@ -209,6 +211,13 @@ class Stamps:
         except (TypeError, OSError):  # a parameter JSON cannot hold exactly, or no room: read it every time
             pass
         return catalog
+
+    def _keeping_tables(self) -> AbstractContextManager[None]:
+        """Keep validated tables in this folder's table cache, if it can have one."""
+        try:
+            return keeping(table_cache(self.out_dir))
+        except OSError:  # the folder is a file, or cannot be written: the build will say so
+            return nullcontext()
 
     def _read(self, name: str) -> dict[str, Any] | None:
         try:

@@ -20,14 +20,15 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # imported where a table is hashed, so that checking a build imports no pandas
     import pandas as pd
 
-__all__ = ["CACHE_VARIABLE", "cached", "caching", "digest", "frame_digest"]
+__all__ = ["CACHE_VARIABLE", "cached", "caching", "digest", "frame_digest", "keeping"]
 
 #: The environment variable naming the folder the build keeps validated tables in.
 CACHE_VARIABLE = "CXLAB_TABLE_CACHE"
@@ -71,6 +72,30 @@ def frame_digest(frame: pd.DataFrame) -> str:
 
     hashed = pd.util.hash_pandas_object(frame, index=True).to_numpy()
     return hashlib.sha256(hashed.tobytes() + digest(list(map(str, frame.columns))).encode()).hexdigest()
+
+
+@contextmanager
+def keeping(folder: Path) -> Iterator[None]:
+    """Keep results in ``folder`` inside the block (and in processes started there), then stop.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with keeping(Path(tempfile.mkdtemp())):
+    ...     caching()
+    True
+    >>> caching()
+    False
+    """
+    before = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(folder.resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[CACHE_VARIABLE]
+        else:
+            os.environ[CACHE_VARIABLE] = before
 
 
 def cached(kind: str, key: str, compute: Callable[[], _T]) -> _T:

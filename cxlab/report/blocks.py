@@ -168,6 +168,17 @@ def unmeasured() -> Iterator[None]:
         _MEASURE.reset(token)
 
 
+def _lay_out(figure: Figure) -> None:
+    """Run the figure's layout engine now and fix the result, so that saving draws the figure once.
+
+    With a layout engine, matplotlib's ``savefig`` draws the figure twice: once, without
+    rendering, to lay it out, then for the image. The layout alone needs no drawing.
+    """
+    if (engine := figure.get_layout_engine()) is not None:
+        engine.execute(figure)
+        figure.set_layout_engine("none")
+
+
 def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, png: bytes | None = None) -> Block:
     """A figure as an inline PNG with its alt text, caption, and its data as a table.
 
@@ -192,6 +203,7 @@ def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, 
     measured = None
     if png is None:
         figure.set_dpi(DPI)
+        _lay_out(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         measured = text_boxes(figure, drawn=True) if _MEASURE.get() else None

@@ -8,6 +8,7 @@ shows up as a console error (which the browser tests count) instead of a request
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from importlib.resources import files
@@ -20,6 +21,7 @@ from cxlab.report.glossary import add_glossary
 
 if TYPE_CHECKING:  # nbformat and nbconvert are imported where a page is made: a no-op build needs neither
     import nbformat
+    from nbconvert import HTMLExporter
 
 __all__ = [
     "TEMPLATES",
@@ -101,9 +103,16 @@ def export_html(nb: nbformat.NotebookNode, *, title: str) -> str:
     >>> "<h1>Demo &lt;1&gt;</h1>" in html, "print(" in html, "<script" in html
     (True, False, False)
     """
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "csp": CSP})
+    return add_glossary(body)
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    """The one exporter of this process: its templates are compiled once, not for every page."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="cxlab_report",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -112,8 +121,6 @@ def export_html(nb: nbformat.NotebookNode, *, title: str) -> str:
         exclude_anchor_links=True,
         filters={"no_empty_headers": no_empty_headers, "json_text": json_text},
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "csp": CSP})
-    return add_glossary(body)
 
 
 def headline(executed: Path) -> str | None:
