@@ -127,6 +127,22 @@ def test_sentiment_of_hand_made_texts():
     assert scored["tone"].iloc[3:].isna().all() and scored["compound"].iloc[3:].isna().all()
 
 
+def test_sentiment_scores_equal_stock_vader_on_every_narrative_and_on_its_special_cases(narratives):
+    """The windowed analyzer (linear time) must give every text exactly the stock analyzer's scores."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SPECIAL_CASES, SentimentIntensityAnalyzer
+
+    phrases = list(SPECIAL_CASES) + [p for p in BOOSTER_DICT if " " in p] + ["never so good", "without doubt good",
+                                                                             "not bad", "isn't great", "no good"]
+    # each phrase at the start, before and after a lexicon word, and at the end: every index the checks read
+    special = [t for p in phrases for t in (p, f"{p} good", f"good {p}", f"it was very {p} good really",
+                                            f"GREAT {p}", f"the staff were helpful but {p}")]
+    texts = narratives["text"].tolist() + special
+    stock = SentimentIntensityAnalyzer()
+    expected = [stock.polarity_scores(t)["compound"] if t.strip() else np.nan for t in texts]
+    scored = sentiment(pd.DataFrame({"text": texts}))["compound"]
+    np.testing.assert_array_equal(scored.to_numpy(), np.array(expected))
+
+
 def test_sentiment_shares_are_shares_with_wilson_intervals_never_a_mean():
     scored = pd.DataFrame({"tone": ["negative"] * 13 + ["neutral"] * 2 + ["positive"] * 5, "group": "all"})
     table = sentiment_shares(scored, by=["group"])
