@@ -253,3 +253,22 @@ def test_a_failing_report_keeps_its_last_good_html_and_names_the_cell(tmp_path: 
     assert outcome.error == "ValueError: no data for this agency"
     assert last_good.read_text() == LAST_GOOD
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["broken.html"]
+
+
+def test_build_processes_skip_the_iri_grammars_and_still_validate_notebooks():
+    """cxlab.build keeps jsonschema from compiling rfc3987_syntax's grammars; notebooks are still validated."""
+    probe = """
+import sys
+import cxlab.build
+import nbformat
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "no such type"
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("refused", sys.modules.get("rfc3987_syntax", "absent"))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["refused", "None"]
+

@@ -116,3 +116,26 @@ def test_ctrl_c_stops_every_kernel_and_leaves_only_whole_files(slow_project: Pat
     assert sorted(p.name for p in out.iterdir()) == [".cxlab-build", "slow-1.html"]
     assert (out / "slow-1.html").read_text(encoding="utf-8") == "<p>last good</p>"
     assert not (out / ".cxlab-build" / "stamps").exists()
+
+
+def test_a_forked_kernels_client_is_ready_without_waiting_and_a_dead_kernel_is_an_error(tmp_path):
+    """jupyter_client's own wait sleeps 0.4 s a kernel; a killed kernel must still fail fast, not hang."""
+    import asyncio
+
+    with KernelFactory() as factory:
+        kernel = factory.kernel(tmp_path)
+        client = kernel.client()
+        client.start_channels()
+        started = time.monotonic()
+        asyncio.run(client.wait_for_ready(timeout=60))
+        assert time.monotonic() - started < 5
+        kernel.shutdown_kernel()
+        dead = factory.kernel(tmp_path)
+        os.kill(dead.pid, signal.SIGKILL)
+        dead.wait(5)
+        late = dead.client()
+        late.start_channels()
+        with pytest.raises(RuntimeError, match="the kernel died before it was ready"):
+            asyncio.run(late.wait_for_ready(timeout=60))
+        dead.shutdown_kernel()
+

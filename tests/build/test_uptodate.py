@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -184,3 +185,21 @@ def test_the_catalog_is_read_again_only_when_something_it_reads_changed(notebook
     assert uptodate.Stamps(out).catalog(catalog) == first and reads == []
     notebook.write_text(notebook.read_text(encoding="utf-8").replace("ACSI", "Forrester"), encoding="utf-8")
     assert uptodate.Stamps(out).catalog(catalog) == Catalog([]) and reads == [catalog]
+
+
+def test_the_catalogs_checks_validate_each_data_set_once_for_the_whole_build(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    """The tables the catalog's checks validate are kept in the build's table cache: the reports read them."""
+    from cxlab.build.catalog import CATALOG
+    from cxlab.data import loaders
+    from cxlab.data.tablecache import CACHE_VARIABLE, keeping
+
+    file = tmp_path / "a-file"
+    file.write_text("mine", encoding="utf-8")
+    assert uptodate.Stamps(file).catalog(CATALOG).instances  # a folder that cannot hold a cache: checked all the same
+    out = tmp_path / "out"
+    uptodate.Stamps(out).catalog(CATALOG)
+    assert CACHE_VARIABLE not in os.environ  # kept only while the checks ran
+    monkeypatch.setattr(loaders, "_validated", lambda *args: pytest.fail("validated again"))
+    with keeping(uptodate.table_cache(out)):
+        assert len(cxlab.load("a11_hisp")) > 0  # read from what the checks kept

@@ -175,6 +175,43 @@ def test_the_same_notebook_gives_the_same_bytes():
         assert b"tIME" not in chunks and b"Software" not in chunks, "the PNG carries a time or software stamp"
 
 
+def test_the_exporter_kept_between_pages_gives_each_page_as_a_fresh_one_would():
+    from cxlab.report import export
+
+    first, second = _notebook(title="T", lower="A", upper="B"), _notebook(title="U", lower="C", upper="D")
+    export._exporter.cache_clear()
+    alone = export_html(second, title="U")
+    export._exporter.cache_clear()
+    export_html(first, title="T")
+    assert export_html(second, title="U") == alone
+
+
+def test_a_figure_laid_out_once_is_the_image_matplotlib_saves():
+    """figure_block runs the layout engine itself, so saving draws once: the PNG must not change."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from cxlab.report.blocks import figure_block
+    from cxlab.report.layout import DPI
+
+    def drawn() -> plt.Figure:
+        fig, ax = plt.subplots(figsize=(8, 3), layout="constrained")
+        ax.barh(["a long label for the first bar", "second"], [3, 5])
+        ax.set_title("Scores by service")
+        fig.colorbar(ax.scatter([1, 2], [0, 1], c=[0, 1]), ax=ax, location="top", label="share")
+        return fig
+
+    reference = drawn()
+    reference.set_dpi(DPI)
+    buffer = io.BytesIO()
+    reference.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    plt.close(reference)
+    block = figure_block(drawn(), alt="Bars.", caption="Bars", data=pd.DataFrame({"x": [1]}))
+    encoded = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", block.html).group(1)
+    assert base64.b64decode(encoded) == buffer.getvalue()
+
+
 def test_palette_colours_stand_out_on_white_and_text_colours_read_well():
     assert len(set(plots.PALETTE)) == len(plots.PALETTE) == len(set(plots.MARKERS))
     assert all(plots.contrast_ratio(c) >= 3 for c in plots.PALETTE), "WCAG 1.4.11: 3:1 for graphics"
