@@ -178,17 +178,17 @@ def _partition_sums(part: pd.DataFrame, *, by: list[str], scales: Mapping[str, _
                     weight: str | None, partition_info: dict | None = None) -> pd.DataFrame:
     """One partition's per-cell sums of every item, one block of rows per item (column ``_cxlab_item``).
 
-    Whole answers on a whole-number scale are tallied (:func:`_tallied_sums`) when every weight is
+    Whole answers on a whole-number scale are tallied (:class:`_Tally`) when every weight is
     positive; anything else goes through ``_cell_sums``, which also names what is wrong.
     """
     index = _cell_index(part, by)
     w = None if weight is None else pd.to_numeric(part[weight], errors="raise").to_numpy("float64", na_value=np.nan)
     tally = w is None or bool((w > 0).all())
-    weights = None if w is None or not tally else (w, w * w)
+    tallies = _Tally(index, None if w is None else (w, w * w)) if tally else None
     tables = []
     for item, scale in scales.items():
         try:
-            sums = _tallied_sums(part[item], weights, index=index, bounds=scale.bounds) if tally else None
+            sums = tallies.sums(part[item], bounds=scale.bounds) if tallies else None
             if sums is None:
                 x = _on_scale(pd.to_numeric(part[item], errors="raise"), scale=scale, name=item)
                 sums = _cell_sums(part, x, index=index, weight=weight)
@@ -199,21 +199,22 @@ def _partition_sums(part: pd.DataFrame, *, by: list[str], scales: Mapping[str, _
     return pd.concat(tables, ignore_index=True)
 
 
-def _tallied_sums(column: pd.Series, weights: tuple[np.ndarray, np.ndarray] | None, *,
-                  index: tuple[np.ndarray, pd.DataFrame], bounds: tuple[float, float]) -> pd.DataFrame | None:
-    """Per-cell sums of whole answers from one tally per cell and answer: its count, weights and squared weights.
+class _Tally:
+    """Per-cell sums of whole answers, item after item, from one tally per cell and answer.
 
-    Each (cell, answer) tally is a part whose answers all equal the answer, combined per cell by
-    :func:`_combine`: fewer passes over the rows than ``_cell_sums``, the same sums. ``weights``
-    is ``(w, w ** 2)``, all positive, or None. None when an answer lies off the scale or is not a
-    whole number, an end of the scale is not one, or the tally would be large.
+    Each (cell, answer) tally (its count, weights and squared weights) is a part whose answers all
+    equal the answer, combined per cell by :func:`_combine`: fewer passes over the rows than
+    ``_cell_sums``, the same sums. What every item of a partition shares is made once: each row's
+    cell as an index, and the scratch arrays each item's passes write into (a worker returns
+    large freed arrays to the system at once, so a new array costs page faults each time).
+    ``weights`` is ``(w, w ** 2)``, all positive, or None.
 
     Examples
     --------
     >>> from cxlab.stats.summary import _cell_index, _cell_sums
     >>> rows = pd.DataFrame({"g": ["a", "a", "b", "a"], "x": [1.0, 3.0, None, 3.0], "w": [1.0, 2.0, 1.0, 0.5]})
     >>> index, w = _cell_index(rows, ["g"]), rows["w"].to_numpy()
-    >>> _tallied_sums(rows["x"], (w, w * w), index=index, bounds=(1, 5))
+    >>> _Tally(index, (w, w * w)).sums(rows["x"], bounds=(1, 5))
        g    n   sw   sw2      mean        m2
     0  a  3.0  3.5  5.25  2.428571  2.857143
     1  b  0.0  0.0  0.00       NaN  0.000000
@@ -221,31 +222,49 @@ def _tallied_sums(column: pd.Series, weights: tuple[np.ndarray, np.ndarray] | No
        g    n   sw   sw2      mean        m2
     0  a  3.0  3.5  5.25  2.428571  2.857143
     1  b  0.0  0.0  0.00       NaN       NaN
+    >>> _Tally(index, None).sums(rows["x"] + 0.5, bounds=(1, 5)) is None  # not whole answers
+    True
     """
-    code, keys = index
-    low, high = (float(end) for end in bounds)
-    points = np.arange(low, high + 1)
-    width = len(points) + 1  # every answer of a cell, then its missing answers
-    if not (low.is_integer() and high.is_integer()) or len(keys) * width > _MAX_TALLY:
-        return None
-    offset = pd.to_numeric(column, errors="raise").to_numpy("float64", na_value=np.nan) - low
-    with np.errstate(invalid="ignore"):
-        if offset.size and not (np.fmin.reduce(offset) >= 0 and np.fmax.reduce(offset) <= high - low):
+
+    def __init__(self, index: tuple[np.ndarray, pd.DataFrame], weights: tuple[np.ndarray, np.ndarray] | None) -> None:
+        code, self.keys = index
+        self.code, self.weights = code.astype(np.intp), weights
+        self._offset, self._place, self._flag = np.empty(len(code)), np.empty(len(code), np.intp), np.empty(len(code), bool)
+        self._cell_starts: dict[int, np.ndarray] = {}
+
+    def sums(self, column: pd.Series, *, bounds: tuple[float, float]) -> pd.DataFrame | None:
+        """The per-cell sums of ``column``; None when an answer lies off the scale or is not a whole
+        number, an end of the scale is not one, or the tally would be large."""
+        low, high = (float(end) for end in bounds)
+        points = np.arange(low, high + 1)
+        width = len(points) + 1  # every answer of a cell, then its missing answers
+        if not (low.is_integer() and high.is_integer()) or len(self.keys) * width > _MAX_TALLY:
             return None
-    offset[np.isnan(offset)] = len(points)
-    place = offset.astype(np.intp)
-    if not np.array_equal(place, offset):
-        return None
-    place += code.astype(np.intp, copy=False) * width  # cell codes may be as small as int8
+        offset, place, flag = self._offset, self._place, self._flag
+        values = pd.to_numeric(column, errors="raise")
+        values = values.to_numpy() if values.dtype == np.float64 else values.to_numpy("float64", na_value=np.nan)
+        np.subtract(values, low, out=offset)
+        with np.errstate(invalid="ignore"):
+            if offset.size and not (np.fmin.reduce(offset) >= 0 and np.fmax.reduce(offset) <= high - low):
+                return None
+        np.isnan(offset, out=flag)
+        np.copyto(offset, len(points), where=flag)
+        np.copyto(place, offset, casting="unsafe")
+        np.equal(place, offset, out=flag)
+        if not flag.all():
+            return None
+        if width not in self._cell_starts:
+            self._cell_starts[width] = self.code * width
+        place += self._cell_starts[width]
 
-    def tally(v: np.ndarray | None = None) -> np.ndarray:
-        counts = np.bincount(place, v, minlength=len(keys) * width)
-        return counts.reshape(len(keys), width)[:, :-1].ravel().astype("float64")
+        def tally(v: np.ndarray | None = None) -> np.ndarray:
+            counts = np.bincount(place, v, minlength=len(self.keys) * width)
+            return counts.reshape(len(self.keys), width)[:, :-1].ravel().astype("float64")
 
-    count = tally()
-    sw, sw2 = (count, count) if weights is None else (tally(weights[0]), tally(weights[1]))
-    cells = np.repeat(np.arange(len(keys)), len(points))
-    return _combine(cells, keys, count, sw, sw2, np.tile(points, len(keys)), np.zeros(len(cells)))
+        count = tally()
+        sw, sw2 = (count, count) if self.weights is None else (tally(self.weights[0]), tally(self.weights[1]))
+        cells = np.repeat(np.arange(len(self.keys)), len(points))
+        return _combine(cells, self.keys, count, sw, sw2, np.tile(points, len(self.keys)), np.zeros(len(cells)))
 
 
 def _first_bad_row(part: pd.DataFrame, item: str, scale: _Resolved, weight: str | None) -> object:
