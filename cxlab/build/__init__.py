@@ -16,6 +16,7 @@ __all__: list[str] = []
 # papermill and nbconvert import nbformat, which imports jsonschema, whose format checkers import
 # rfc3987_syntax when it is installed (JupyterLab's jupyter-events asks for it): that compiles 38
 # Lark grammars, 2.7 s of CPU in every build process, for an "iri" format no notebook schema uses.
-# Marking it absent before jsonschema loads leaves that one format unchecked, in build processes
-# only (jsonschema skips a checker whose module cannot be imported).
+# Marked absent before jsonschema loads, it is skipped (jsonschema leaves out a checker whose
+# module cannot be imported): in a process that imports cxlab.build (the build's processes, and a
+# kernel showing the explorers' build panel), a jsonschema FormatChecker does not check "iri".
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
