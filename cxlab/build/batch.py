@@ -29,7 +29,7 @@ from cxlab.build.manifest import ForeignFileError, Manifest
 from cxlab.build.outputs import INDEX, Outcome, Rendered, atomic_write, fault_text, report_files, state_dir
 from cxlab.build.paths import OutsideError, folder_problem, name_problem
 from cxlab.build.uptodate import Stamps, Status, table_cache
-from cxlab.data.tablecache import CACHE_VARIABLE, keeping
+from cxlab.data.tablecache import CACHE_VARIABLE, environment_variable, keeping
 
 if TYPE_CHECKING:
     from cxlab.build.executors import DaskPool, LocalPool
@@ -107,16 +107,8 @@ def batch_environment(out_dir: Path | None = None) -> Iterator[None]:
     >>> BATCH_VARIABLE in os.environ, CACHE_VARIABLE in os.environ
     (False, False)
     """
-    before = os.environ.get(BATCH_VARIABLE)
-    os.environ[BATCH_VARIABLE] = "1"
-    try:
-        with keeping(table_cache(out_dir)) if out_dir is not None else nullcontext():
-            yield
-    finally:
-        if before is None:
-            del os.environ[BATCH_VARIABLE]
-        else:
-            os.environ[BATCH_VARIABLE] = before
+    with environment_variable(BATCH_VARIABLE, "1"), keeping(table_cache(out_dir)) if out_dir else nullcontext():
+        yield
 
 
 def plan(instances: list[Instance], out_dir: Path = REPORTS, *, force: bool = False) -> list[Status]:

@@ -21,14 +21,14 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # imported where a table is hashed, so that checking a build imports no pandas
     import pandas as pd
 
-__all__ = ["CACHE_VARIABLE", "cached", "caching", "digest", "frame_digest", "keeping"]
+__all__ = ["CACHE_VARIABLE", "cached", "caching", "digest", "environment_variable", "frame_digest", "keeping"]
 
 #: The environment variable naming the folder the build keeps validated tables in.
 CACHE_VARIABLE = "CXLAB_TABLE_CACHE"
@@ -75,7 +75,29 @@ def frame_digest(frame: pd.DataFrame) -> str:
 
 
 @contextmanager
-def keeping(folder: Path) -> Iterator[None]:
+def environment_variable(name: str, value: str) -> Iterator[None]:
+    """``name`` set to ``value`` inside the block (and in processes started there), as before after it.
+
+    Examples
+    --------
+    >>> with environment_variable("CXLAB_DEMO", "1"):
+    ...     os.environ["CXLAB_DEMO"]
+    '1'
+    >>> "CXLAB_DEMO" in os.environ
+    False
+    """
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
+
+
+def keeping(folder: Path) -> AbstractContextManager[None]:
     """Keep results in ``folder`` inside the block (and in processes started there), then stop.
 
     Examples
@@ -87,15 +109,7 @@ def keeping(folder: Path) -> Iterator[None]:
     >>> caching()
     False
     """
-    before = os.environ.get(CACHE_VARIABLE)
-    os.environ[CACHE_VARIABLE] = str(folder.resolve())
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[CACHE_VARIABLE]
-        else:
-            os.environ[CACHE_VARIABLE] = before
+    return environment_variable(CACHE_VARIABLE, str(folder.resolve()))
 
 
 def cached(kind: str, key: str, compute: Callable[[], _T]) -> _T:
