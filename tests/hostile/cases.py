@@ -471,7 +471,10 @@ def _ctrl_c(p: Project) -> Verdict:
             time.sleep(0.02)
         os.killpg(process.pid, signal.SIGINT)
 
-    run = p.cxlab("build", "--out", "out", timeout=300, start=interrupt, start_new_session=True)
+    # typed at a terminal, a command starts with Ctrl-C at its default, even when this suite runs as a
+    # background job (which starts with SIGINT ignored, and so would every process it starts)
+    run = p.cxlab("build", "--out", "out", timeout=300, start=interrupt, start_new_session=True,
+                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     return Verdict([run], 130, ("Interrupted: cxlab stopped; no file is half-written.",),
                    {"no report was written": not list((p.root / "out").glob("*.html"))})
 
