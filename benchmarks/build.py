@@ -172,12 +172,11 @@ def report_seconds(out: Path) -> dict[str, float]:
     return {p.stem: json.loads(p.read_text())["seconds"] for p in sorted((out / ".cxlab-build" / "stamps").glob("*.json"))}
 
 
-def _by_notebook(seconds: dict[str, float]) -> dict[str, float]:
-    """Seconds added up per notebook (the catalog's instances of it)."""
-    notebooks = {i.name: i.notebook.stem for i in read_catalog()}
+def _by_notebook(seconds: dict[str, float], notebooks: dict[str, str]) -> dict[str, float]:
+    """Seconds added up per notebook; ``notebooks`` names each report's notebook."""
     totals: dict[str, float] = {}
     for name, value in seconds.items():
-        totals[notebooks.get(name, name)] = totals.get(notebooks.get(name, name), 0.0) + value
+        totals[notebooks[name]] = totals.get(notebooks[name], 0.0) + value
     return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
 
 
@@ -226,6 +225,7 @@ def run(patterns: list[str], jobs: int) -> dict[str, Any]:
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
         "reports": len(instances),
+        "notebooks": {i.name: i.notebook.stem for i in instances},
         "selection": patterns or ["the whole catalog"],
         "jobs": jobs,
         "plain_loop": plain,
@@ -294,8 +294,8 @@ def _where_the_time_goes(result: dict[str, Any]) -> str:
     rendered = sum(result["cold_build_1_report_seconds"].values())
     analyses = bottom["analyses_seconds"]
     core_seconds = first["seconds"] * jobs
-    floor_by = _by_notebook(bottom["per_report_seconds"])
-    build_by = _by_notebook(result["cold_build_1_report_seconds"])
+    floor_by = _by_notebook(bottom["per_report_seconds"], result["notebooks"])
+    build_by = _by_notebook(result["cold_build_1_report_seconds"], result["notebooks"])
     rows = [f"| {name} | {round(build_by.get(name, 0), 1)} | {round(seconds, 1)} |" for name, seconds in floor_by.items()]
     return "\n".join([
         f"Where cold build 1's time goes ({first['seconds']} s on {jobs} cores, {round(core_seconds, 1)} "

@@ -183,8 +183,9 @@ def _partition_sums(part: pd.DataFrame, *, by: list[str], scales: Mapping[str, _
     """
     index = _cell_index(part, by)
     w = None if weight is None else pd.to_numeric(part[weight], errors="raise").to_numpy("float64", na_value=np.nan)
-    tally = w is None or bool((w > 0).all())
-    tallies = _Tally(index, None if w is None else (w, w * w)) if tally else None
+    tallies = None  # a weight that is not positive: _cell_sums names it
+    if w is None or bool((w > 0).all()):
+        tallies = _Tally(index, None if w is None else (w, w * w))
     tables = []
     for item, scale in scales.items():
         try:

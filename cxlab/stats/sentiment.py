@@ -45,18 +45,20 @@ def _analyzer():
     """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+    def around(words: list[str], i: int) -> tuple[list[str], int]:
+        """The words a check reads about word ``i``, and where word ``i`` is among them."""
+        first = max(0, i - 3)
+        return words[first:i + 3], i - first
+
     class WindowedAnalyzer(SentimentIntensityAnalyzer):
         @staticmethod
         def _negation_check(valence, words_and_emoticons, start_i, i):
-            first = max(0, i - 3)
-            return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[first:i + 3],
-                                                              start_i, i - first)
+            window, at = around(words_and_emoticons, i)
+            return SentimentIntensityAnalyzer._negation_check(valence, window, start_i, at)
 
         @staticmethod
         def _special_idioms_check(valence, words_and_emoticons, i):
-            first = max(0, i - 3)
-            return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[first:i + 3],
-                                                                    i - first)
+            return SentimentIntensityAnalyzer._special_idioms_check(valence, *around(words_and_emoticons, i))
 
     return WindowedAnalyzer()
 
