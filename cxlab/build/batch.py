@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -33,6 +33,7 @@ from cxlab.data.tablecache import CACHE_VARIABLE, environment_variable, keeping
 
 if TYPE_CHECKING:
     from cxlab.build.executors import DaskPool, LocalPool
+    from cxlab.build.kernels import Template
 
 __all__ = [
     "REPORTS",
@@ -46,6 +47,7 @@ __all__ = [
     "build_one",
     "build",
     "clean_reports",
+    "kernel_template",
 ]
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
@@ -174,17 +176,47 @@ def _blocked(todo: list[Status], out_dir: Path) -> dict[str, Outcome]:
     return {name: Outcome(name, "blocked", 0.0, error=problem) for name, problem in problems.items() if problem}
 
 
-def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance]) -> LocalPool | DaskPool:
-    """Workers for ``todo``, whose kernels import what its notebooks import before they start."""
+def _kernel_log(out_dir: Path) -> Path:
+    """The build's log of its kernels' own messages, emptied."""
+    log = state_dir(out_dir) / "kernels.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")
+    return log
+
+
+def kernel_template(out_dir: Path, notebooks: Iterable[Path]) -> Template:
+    """A template for the kernels of a build into ``out_dir`` (batch environment, its table cache),
+    importing what ``notebooks`` import: started before the build knows what it will run, so its
+    imports overlap the catalog's checks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cxlab.build.catalog import NOTEBOOKS
+    >>> with kernel_template(Path(tempfile.mkdtemp()), [NOTEBOOKS / "sector_gap.ipynb"]) as template:
+    ...     template.address.name
+    'template.sock'
+    """
+    from cxlab.build.kernels import Template, notebook_imports
+
+    with batch_environment(out_dir):
+        return Template(preload=notebook_imports(notebooks), log=_kernel_log(out_dir))
+
+
+def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance],
+          template: Template | None) -> LocalPool | DaskPool:
+    """Workers for ``todo``, whose kernels import what its notebooks import before they start
+    (local workers fork from ``template`` if given)."""
     from cxlab.build.executors import DaskPool, LocalPool, default_jobs
     from cxlab.build.kernels import notebook_imports
 
     preload = notebook_imports(i.notebook for i in todo)
     if scheduler:
         return DaskPool(scheduler, preload=preload)
-    log = state_dir(out_dir) / "kernels.log"
-    log.write_text("", encoding="utf-8")
-    return LocalPool(max(1, min(jobs or default_jobs(), len(todo))), preload=preload, log=log)
+    jobs = max(1, min(jobs or default_jobs(), len(todo)))
+    if template is not None:
+        return LocalPool(jobs, template=template)
+    return LocalPool(jobs, preload=preload, log=_kernel_log(out_dir))
 
 
 def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> Outcome | None:
@@ -217,6 +249,7 @@ def build(
     scheduler: str | None = None,
     index: list[Instance] | None = None,
     progress: Progress | None = None,
+    template: Template | None = None,
 ) -> list[Outcome]:
     """Build the instances that are out of date, then the index; returns an outcome per instance.
 
@@ -236,6 +269,9 @@ def build(
         The reports ``index.html`` lists (default ``instances``).
     progress : Progress, optional
         Told about waiting, the plan and each report as it finishes.
+    template : Template, optional
+        A running kernel template (:func:`kernel_template`) for the local workers to fork from;
+        the caller closes it. By default the local pool starts its own.
 
     Returns
     -------
@@ -258,7 +294,7 @@ def build(
             out_dir.mkdir(parents=True, exist_ok=True)
             with build_lock(out_dir, on_wait=progress.waiting if progress else None):
                 _build_locked(instances, out_dir, outcomes, jobs=jobs, force=force, scheduler=scheduler,
-                              listed=instances if index is None else index, progress=progress)
+                              listed=instances if index is None else index, progress=progress, template=template)
         except OSError as err:
             stopped = fault_text(err)
     if stopped is not None and instances:
@@ -268,7 +304,8 @@ def build(
 
 
 def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, Outcome], *, jobs: int | None,
-                  force: bool, scheduler: str | None, listed: list[Instance], progress: Progress | None) -> None:
+                  force: bool, scheduler: str | None, listed: list[Instance], progress: Progress | None,
+                  template: Template | None) -> None:
     """The build itself, under the lock: ``outcomes`` fills up as reports finish (so a fault keeps them)."""
     stamps, build_date = Stamps(out_dir), now_utc()
     statuses = _plan(stamps, instances, force)
@@ -279,7 +316,7 @@ def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, 
     outcomes.update({s.instance.name: Outcome(s.instance.name, "up to date", 0.0) for s in statuses if s.up_to_date})
     outcomes.update(blocked)
     for outcome in _run([s.instance for s in todo], out_dir, stamps, jobs=jobs, scheduler=scheduler,
-                        build_date=build_date):
+                        build_date=build_date, template=template):
         outcomes[outcome.name] = outcome
         if progress:
             progress.finished(outcome)
@@ -288,13 +325,13 @@ def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, 
 
 
 def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | None, scheduler: str | None,
-         build_date: str) -> Iterator[Outcome]:
+         build_date: str, template: Template | None) -> Iterator[Outcome]:
     """Render ``todo``, longest first (as last built), writing each report as it comes back."""
     if not todo:
         return
     by_name = {i.name: i for i in todo}
     longest_first = sorted(todo, key=lambda i: -(stamps.seconds(i.name) or float("inf")))
-    with batch_environment(out_dir), _pool(jobs, scheduler, out_dir, longest_first) as pool:
+    with batch_environment(out_dir), _pool(jobs, scheduler, out_dir, longest_first, template) as pool:
         for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
             yield _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cxlab.build.catalog import Instance
-from cxlab.build.kernels import KernelFactory
+from cxlab.build.kernels import KernelFactory, Template
 from cxlab.build.outputs import Outcome, Rendered
 from cxlab.build.render import render
 from cxlab.build.uptodate import digest, environment
@@ -46,12 +46,15 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def _factory(preload: Iterable[str] = (), log: Path | None = None) -> KernelFactory:
-    """This process's kernel factory, started on first use and closed when the process exits."""
+def _factory(preload: Iterable[str] = (), template: Path | None = None) -> KernelFactory:
+    """This process's kernel factory, started on first use and closed when the process exits.
+
+    It forks from the template at ``template`` if given, else from a template of its own.
+    """
     global _FACTORY
     with _FACTORY_LOCK:
         if _FACTORY is None:
-            _FACTORY = KernelFactory(preload=preload, log=log)
+            _FACTORY = KernelFactory(preload=preload, template=template)
             atexit.register(_FACTORY.close)
         return _FACTORY
 
@@ -84,10 +87,10 @@ def render_here(instance: Instance, build_date: str, commit: str | None, expecte
     return render(instance, build_date=build_date, commit=commit, kernels=_factory())
 
 
-def _start_local_worker(stop: Any, preload: tuple[str, ...], log: Path | None) -> None:
-    """Initializer of a local worker: warm kernels now; stop when told or when the build dies."""
+def _start_local_worker(stop: Any, template: Path) -> None:
+    """Initializer of a local worker: fork from the build's template; stop when told or when the build dies."""
     os.setpgid(0, 0)  # a terminal's Ctrl-C reaches the build alone, which stops the workers
-    factory, parent = _factory(preload, log), os.getppid()
+    factory, parent = _factory(template=template), os.getppid()
 
     def watch() -> None:
         while not stop.wait(0.5) and os.getppid() == parent:
@@ -122,9 +125,11 @@ class _Pool(ABC):
 
 
 class LocalPool(_Pool):
-    """``jobs`` local worker processes, each forking its kernels from its own warm template.
+    """``jobs`` local worker processes, forking their kernels from one warm template.
 
-    The templates import ``preload`` (the modules the notebooks import) before the first report.
+    The template is ``template`` (the caller's, left running on close), or one of the pool's own
+    that imports ``preload`` (the modules the notebooks import) before the first report and writes
+    the kernels' log to ``log``.
 
     Examples
     --------
@@ -135,11 +140,13 @@ class LocalPool(_Pool):
     ['failed']
     """
 
-    def __init__(self, jobs: int, *, preload: tuple[str, ...] = (), log: Path | None = None) -> None:
+    def __init__(self, jobs: int, *, preload: tuple[str, ...] = (), log: Path | None = None,
+                 template: Template | None = None) -> None:
+        self._own = Template(preload=preload, log=log) if template is None else None
         context = multiprocessing.get_context("spawn")
         self._stop = context.Event()
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_local_worker,
-                                         initargs=(self._stop, preload, log))
+                                         initargs=(self._stop, (template or self._own).address))
 
     def map(self, instances: Iterable[Instance], *, build_date: str, commit: str | None) -> Iterator[Rendered]:
         """Render every instance, in the given order; yields each result as it is ready."""
@@ -155,6 +162,8 @@ class LocalPool(_Pool):
         if abort:
             self._stop.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._own is not None:
+            self._own.close()
 
 
 class DaskPool(_Pool):

@@ -9,8 +9,12 @@ so every kernel starts from the same state, and a kernel runs exactly one notebo
 stopped: nothing passes from one report to the next. The factory keeps one kernel forked ahead,
 so the next report's kernel starts while the current report runs.
 
+One :class:`Template` serves any number of factories, in its own process or in others (the
+build's worker processes): each asks it for kernels through its socket, so the imports are made
+once per build, and they start before the build has read its catalog.
+
 The template and its kernels form their own process group: a terminal's Ctrl-C does not reach
-them (the build stops them), and when the factory's process dies, however it dies, the template
+them (the build stops them), and when the template's owner dies, however it dies, the template
 reads end-of-file, and it and every kernel it forked are killed together.
 """
 
@@ -22,8 +26,10 @@ import importlib
 import json
 import os
 import secrets
+import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +43,7 @@ from typing import IO, Any
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import write_connection_file
 
-__all__ = ["PRELOAD", "ForkedKernel", "KernelFactory", "notebook_imports"]
+__all__ = ["PRELOAD", "ForkedKernel", "KernelFactory", "Template", "notebook_imports"]
 
 #: What the template always imports before it forks (the notebooks' own imports come after):
 #: the kernel's own modules too, down to the debugger and completer it sets up, so that a forked
@@ -58,20 +64,20 @@ def notebook_imports(paths: Iterable[Path]) -> tuple[str, ...]:
     """The modules the code cells of these notebooks import at their top level.
 
     ``from package import name`` gives ``package`` and ``package.name`` (the name may be a
-    module); a cell that is not plain Python (a magic, say) is skipped.
+    module); a cell that is not plain Python (a magic, say) is skipped, and so is a file that is
+    not a readable notebook (the build names its problem when it comes to run it).
 
     Examples
     --------
     >>> from cxlab.build.catalog import NOTEBOOKS
-    >>> found = notebook_imports([NOTEBOOKS / "sector_gap.ipynb"])
+    >>> found = notebook_imports([NOTEBOOKS / "sector_gap.ipynb", NOTEBOOKS / "catalog.yml"])
     >>> "cxlab.analyses.sector_gap" in found, "typing.Optional" in found
     (True, True)
     """
-    cells = [cell for path in set(paths) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]]
     found: set[str] = set()
-    for cell in (c for c in cells if c["cell_type"] == "code"):
+    for source in (s for path in set(paths) for s in _code(path)):
         try:
-            tree = ast.parse("".join(cell["source"]))
+            tree = ast.parse(source)
         except SyntaxError:
             continue
         for node in tree.body:
@@ -80,6 +86,15 @@ def notebook_imports(paths: Iterable[Path]) -> tuple[str, ...]:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 found.update([node.module, *(f"{node.module}.{alias.name}" for alias in node.names)])
     return tuple(sorted(found))
+
+
+def _code(path: Path) -> list[str]:
+    """The source of each code cell of the notebook at ``path``; none if it is not a readable notebook."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return ["".join(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return []
 
 
 class _ForkedKernelClient(AsyncKernelClient):
@@ -179,8 +194,8 @@ class ForkedKernel:
             path.unlink(missing_ok=True)
 
 
-class KernelFactory:
-    """Start a warm template process and fork fresh kernels from it.
+class Template:
+    """The warm template process: it imports once, then forks a kernel for every request on its socket.
 
     Parameters
     ----------
@@ -189,9 +204,67 @@ class KernelFactory:
     log : Path, optional
         File that receives the kernels' own log lines (default: discarded), so that messages
         such as a kernel's shutdown notice stay out of the build's progress output.
+
+    The socket listens from the start, so a request made while the template still imports waits
+    for it. :meth:`close` kills the template and every kernel forked from it.
+
+    Examples
+    --------
+    >>> with Template() as template, KernelFactory(template=template.address) as factory:
+    ...     factory.kernel(Path.cwd()).is_alive()
+    True
+    """
+
+    def __init__(self, *, preload: Iterable[str] = (), log: Path | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="cxlab-kernels-"))
+        self.address = self.folder / "template.sock"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener, \
+                open(log, "a", encoding="utf-8") if log else open(os.devnull, "w") as stderr:
+            listener.bind(str(self.address))
+            listener.listen(64)
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "cxlab.build.kernels", str(self.folder), str(listener.fileno()),
+                 *PRELOAD, *preload],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, pass_fds=(listener.fileno(),),
+                process_group=0, env=_template_env(),
+            )
+
+    @property
+    def pid(self) -> int:
+        """The process id of the template (its process group holds every kernel forked from it)."""
+        return self._process.pid
+
+    def close(self) -> None:
+        """Kill the template and every kernel forked from it; safe to call from any thread."""
+        try:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._process.wait()
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Template:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class KernelFactory:
+    """Fresh kernels forked from a warm :class:`Template`: the one at ``template``, or its own.
+
+    Parameters
+    ----------
+    preload, log
+        For a template of its own (see :class:`Template`); ignored with ``template``.
     ahead : bool
         Keep one kernel forked ahead of demand (the next report's kernel starts while the
         current one runs).
+    template : Path, optional
+        The address of a running template (:attr:`Template.address`), shared with other factories.
 
     Examples
     --------
@@ -203,23 +276,19 @@ class KernelFactory:
     False
     """
 
-    def __init__(self, *, preload: Iterable[str] = (), log: Path | None = None, ahead: bool = True) -> None:
-        self._sockets = Path(tempfile.mkdtemp(prefix="cxlab-kernels-"))
+    def __init__(self, *, preload: Iterable[str] = (), log: Path | None = None, ahead: bool = True,
+                 template: Path | None = None) -> None:
+        self._own = Template(preload=preload, log=log) if template is None else None
+        self._address = template if template is not None else self._own.address
         self._ahead = ahead
         self._spare: ForkedKernel | None = None
         self._forked: list[ForkedKernel] = []
         self._lock = threading.Lock()
-        with open(log, "a", encoding="utf-8") if log else open(os.devnull, "w") as stderr:
-            self._template = subprocess.Popen(
-                [sys.executable, "-m", "cxlab.build.kernels", str(self._sockets), *PRELOAD, *preload],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, process_group=0,
-                env=_template_env(),
-            )
 
     @property
-    def template_pid(self) -> int:
-        """The process id of the template (its process group holds every kernel forked from it)."""
-        return self._template.pid
+    def template_pid(self) -> int | None:
+        """The process id of the factory's own template (None when it uses a shared one)."""
+        return self._own.pid if self._own is not None else None
 
     def kernel(self, cwd: Path) -> ForkedKernel:
         """A new kernel whose working folder is ``cwd``; the caller shuts it down after use."""
@@ -236,33 +305,38 @@ class KernelFactory:
     def _fork(self, cwd: Path) -> ForkedKernel:
         self._forked = [k for k in self._forked if k.is_alive()]
         name = f"kernel-{secrets.token_hex(4)}"
-        connection_file = self._sockets / f"{name}.json"
-        write_connection_file(
-            str(connection_file), ip=str(self._sockets / name), key=secrets.token_hex(16).encode(), transport="ipc",
-        )
-        assert self._template.stdin is not None and self._template.stdout is not None
-        self._template.stdin.write(json.dumps({"connection_file": str(connection_file), "cwd": str(cwd)}) + "\n")
-        self._template.stdin.flush()
-        reply = self._template.stdout.readline()
+        connection_file = self._address.parent / f"{name}.json"
+        request = json.dumps({"connection_file": str(connection_file), "cwd": str(cwd)}) + "\n"
+        try:
+            write_connection_file(
+                str(connection_file), ip=str(self._address.parent / name), key=secrets.token_hex(16).encode(),
+                transport="ipc",
+            )
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.connect(str(self._address))
+                connection.sendall(request.encode())
+                with connection.makefile(encoding="utf-8") as replies:
+                    reply = replies.readline()
+        except OSError:  # no template listens there any more (its folder may be gone too)
+            reply = ""
         if not reply:
-            raise RuntimeError(f"the kernel template exited with code {self._template.wait()}")
+            connection_file.unlink(missing_ok=True)
+            exited = self._own._process.poll() if self._own is not None else None
+            raise RuntimeError("the kernel template is gone"
+                               + (f" (it exited with code {exited})" if exited is not None else ""))
         self._forked.append(ForkedKernel(json.loads(reply)["pid"], connection_file, cwd))
         return self._forked[-1]
 
     def close(self) -> None:
-        """Kill the template and every kernel forked from it; safe to call from any thread."""
-        try:
-            os.killpg(self._template.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._template.wait()
+        """Kill every kernel this factory forked (and its own template); safe to call from any thread."""
+        for kernel in [k for k in self._forked if k.is_alive()]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(kernel.pid, signal.SIGKILL)
+        if self._own is not None:
+            self._own.close()
         for kernel in list(self._forked):
             kernel.wait(5)
-        for stream in (self._template.stdin, self._template.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):  # a pipe the killed template left half-written
-                    stream.close()
-        shutil.rmtree(self._sockets, ignore_errors=True)
+            kernel.cleanup_resources()
 
     def __enter__(self) -> KernelFactory:
         return self
@@ -312,26 +386,38 @@ def _run_kernel(request: dict[str, Any]) -> None:
         os._exit(0)
 
 
-def _serve(sockets: Path, modules: list[str], requests: IO[str], replies: IO[str]) -> None:
-    """The template's loop: import ``modules``, then fork a kernel for each request line.
+def _serve(folder: Path, listener: socket.socket, modules: list[str], owner: IO[bytes]) -> None:
+    """The template's loop: import ``modules``, then fork a kernel for each request on ``listener``.
 
-    When the factory goes (end of input), the kernels' socket folder goes, and then the
-    template and every kernel it forked.
+    A request is one line of JSON on a connection of its own; the reply, the kernel's process id.
+    When the owner goes (end of ``owner``, its pipe), the kernels' socket folder goes, and then
+    the template and every kernel it forked.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in modules:
         _import(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels that exit are reaped at once (after imports)
-    for line in requests:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _run_kernel(request)
-        replies.write(json.dumps({"pid": pid}) + "\n")
-        replies.flush()
-    shutil.rmtree(sockets, ignore_errors=True)
+    events = selectors.DefaultSelector()
+    events.register(listener, selectors.EVENT_READ)
+    events.register(owner, selectors.EVENT_READ)
+    while all(key.fileobj is listener for key, _ in events.select()):
+        connection, _ = listener.accept()
+        with connection:
+            try:
+                with connection.makefile(encoding="utf-8") as requests:
+                    request = json.loads(requests.readline())
+            except (OSError, ValueError):  # a factory that went away mid-request
+                continue
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                connection.close()
+                _run_kernel(request)
+            with contextlib.suppress(OSError):
+                connection.sendall((json.dumps({"pid": pid}) + "\n").encode())
+    shutil.rmtree(folder, ignore_errors=True)
     os.killpg(0, signal.SIGKILL)
 
 
 if __name__ == "__main__":  # pragma: no cover - the template process
-    _serve(Path(sys.argv[1]), sys.argv[2:], sys.stdin, sys.stdout)
+    _serve(Path(sys.argv[1]), socket.socket(fileno=int(sys.argv[2])), sys.argv[3:], sys.stdin.buffer)

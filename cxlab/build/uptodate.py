@@ -23,6 +23,7 @@ import shutil
 import site
 import sys
 import sysconfig
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
@@ -189,8 +190,12 @@ class Stamps:
         return digest({"catalog": files, "notebooks": notebooks, "registry": listing,
                        "data": {name: self._dataset(name) for name in names}, **self._environment})
 
-    def catalog(self, path: Path) -> Catalog:
-        """``load_catalog(path)``, or the result of the last read if nothing it reads changed."""
+    def catalog(self, path: Path, *, on_check: Callable[[], object] | None = None) -> Catalog:
+        """``load_catalog(path)``, or the result of the last read if nothing it reads changed.
+
+        ``on_check`` is called first when the catalog must be read and checked again (its checks
+        read the data sets, which takes seconds): a build starts its kernels' imports then.
+        """
         key = self._catalog_key(path)
         cache = self.out_dir / STATE / "catalog.json"
         try:
@@ -200,6 +205,8 @@ class Stamps:
                                 for i in stored["instances"]], [Blocked(**b) for b in stored["blocked"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
+        if on_check is not None:
+            on_check()
         with self._keeping_tables():  # the tables its checks validate then serve the build's reports
             catalog = load_catalog(path)
         try:

@@ -8,6 +8,8 @@ becomes a :class:`~cxlab.errors.DataError` naming the line.
 
 from __future__ import annotations
 
+import functools
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,11 +82,22 @@ def parse_yaml(text: str, shown: str) -> YamlFile:
     cxlab.errors.DataError: 1 problem in the input data:
       - catalog.yml, line 2: expected valid YAML (while parsing a flow sequence, expected ',' or ']', but got '<stream end>' at column 1)
     """
+    pickled, repeated = _parsed_once(text, shown)
+    return YamlFile(pickle.loads(pickled), repeated)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_once(text: str, shown: str) -> tuple[bytes, tuple[Repeated, ...]]:
+    """The data of ``text`` (pickled: every caller gets its own copy) and its repeated keys.
+
+    A build reads the registry and the catalog again in every report; a text already parsed is
+    not parsed again (a copy costs a fiftieth of a parse).
+    """
     try:
         node, data = _parsed(text, _FAST_LOADER)
     except yaml.YAMLError:  # parsed again by PyYAML itself, whose messages say more
         node, data = _explained(text, shown)
-    return YamlFile(data, tuple(_repeated(node, ())) if node is not None else ())
+    return pickle.dumps(data), tuple(_repeated(node, ())) if node is not None else ()
 
 
 def _parsed(text: str, loader_class: type) -> tuple[yaml.Node | None, Any]:

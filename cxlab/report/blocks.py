@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import escape
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
@@ -172,11 +173,14 @@ def _lay_out(figure: Figure) -> None:
     """Run the figure's layout engine now and fix the result, so that saving draws the figure once.
 
     With a layout engine, matplotlib's ``savefig`` draws the figure twice: once, without
-    rendering, to lay it out, then for the image. The layout alone needs no drawing.
+    rendering, to lay it out, then for the image. The layout alone needs no drawing. The engine
+    is then removed, not set to ``"none"``: that leaves a placeholder engine, and ``savefig``
+    draws any figure with an engine twice.
     """
     if (engine := figure.get_layout_engine()) is not None:
         engine.execute(figure)
-        figure.set_layout_engine("none")
+        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            figure.set_layout_engine(None)  # None takes the rc default engine: none here
 
 
 def figure_block(figure: Figure, *, alt: str, caption: str, data: pd.DataFrame, png: bytes | None = None) -> Block:

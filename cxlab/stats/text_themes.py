@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import warnings
@@ -140,7 +141,14 @@ def _term_matrix(texts: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
     Terms are counted into :data:`_HASHED` hashed columns (no vocabulary is built, so memory stays
     flat however many comments there are); columns in fewer than ``min(5, n / 100)`` comments or in
     more than half of them are dropped, and of the rest the :data:`_MAX_TERMS` in most comments kept.
+    The last result is kept: choosing the number of themes and then fitting them read the same
+    comments. Nothing changes the matrix it returns (scikit-learn's fits only read it).
     """
+    return _term_matrix_of(tuple(texts))
+
+
+@functools.lru_cache(maxsize=1)
+def _term_matrix_of(texts: tuple[str, ...]) -> tuple[sparse.csr_matrix, np.ndarray]:
     counts = HashingVectorizer(analyzer=terms, n_features=_HASHED, alternate_sign=False, norm=None,
                                dtype=np.float32).transform(texts)
     n = counts.shape[0]
@@ -231,18 +239,16 @@ def theme_stability(data: pd.DataFrame, *, text: str = "text", candidates: Seque
         texts = texts.sample(MAX_STABILITY_COMMENTS, random_state=0).sort_index()
     matrix = _term_matrix(texts)[0]
     size = int(0.8 * matrix.shape[0])
+    samples = [np.sort(np.random.default_rng(run).choice(matrix.shape[0], size, replace=False)) for run in range(runs)]
     rows = []
-    for k in tried:
-        groupings = []
-        for run in range(runs):
-            chosen = np.sort(np.random.default_rng(run).choice(matrix.shape[0], size, replace=False))
-            with warnings.catch_warnings(), threadpool_limits(1):
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model = NMF(k, init="nndsvdar", random_state=run, max_iter=300, tol=1e-3).fit(matrix[chosen])
-            groupings.append(model.transform(matrix).argmax(axis=1))
-        agreement = [adjusted_rand_score(a, b) for a, b in itertools.combinations(groupings, 2)]
-        rows.append({"n_themes": k, "stability": float(np.mean(agreement)), "runs": runs,
-                     "comments": matrix.shape[0]})
+    with warnings.catch_warnings(), threadpool_limits(1):  # one look at the loaded libraries, not one per fit
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for k in tried:
+            groupings = [NMF(k, init="nndsvdar", random_state=run, max_iter=300, tol=1e-3).fit(matrix[chosen])
+                         .transform(matrix).argmax(axis=1) for run, chosen in enumerate(samples)]
+            agreement = [adjusted_rand_score(a, b) for a, b in itertools.combinations(groupings, 2)]
+            rows.append({"n_themes": k, "stability": float(np.mean(agreement)), "runs": runs,
+                         "comments": matrix.shape[0]})
     table = pd.DataFrame(rows)
     best = table["stability"].max()
     table["chosen"] = table.index == table.index[table["stability"] >= best - TIE][0]

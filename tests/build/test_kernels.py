@@ -16,7 +16,7 @@ import yaml
 from nbclient import NotebookClient
 
 from cxlab.build.catalog import NOTEBOOKS
-from cxlab.build.kernels import KernelFactory, notebook_imports
+from cxlab.build.kernels import KernelFactory, Template, notebook_imports
 from cxlab.build.manifest import Manifest
 
 PROBE = """
@@ -101,7 +101,10 @@ def test_ctrl_c_stops_every_kernel_and_leaves_only_whole_files(slow_project: Pat
             time.sleep(0.2)
         family = psutil.Process(build.pid).children(recursive=True)
         kernels = [p for p in family if "cxlab.build.kernels" in " ".join(p.cmdline())]
-        assert len(kernels) >= 4  # two templates, two running kernels (and kernels forked ahead)
+        templates = [p for p in kernels if p.ppid() == build.pid]
+        assert len(templates) == 1 and len(kernels) >= 3  # one template, two running kernels (and spares)
+        checked = (out / ".cxlab-build" / "catalog.json").stat().st_mtime
+        assert templates[0].create_time() < checked  # started before the catalog's checks ended, to overlap them
         os.killpg(build.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
         shown, _ = build.communicate(timeout=120)
     finally:
@@ -134,8 +137,31 @@ def test_a_forked_kernels_client_is_ready_without_waiting_and_a_dead_kernel_is_a
         os.kill(dead.pid, signal.SIGKILL)
         dead.wait(5)
         late = dead.client()
-        late.start_channels()
+        late.start_channels(hb=False)  # a heartbeat thread still starting when the channels stop warns
         with pytest.raises(RuntimeError, match="the kernel died before it was ready"):
             asyncio.run(late.wait_for_ready(timeout=60))
         dead.shutdown_kernel()
 
+
+
+def test_factories_share_one_template_and_each_stops_only_its_own_kernels(tmp_path):
+    """The build's workers fork from one template: its imports are made once per build."""
+    with Template() as template:
+        first, second = (KernelFactory(template=template.address, ahead=False) for _ in range(2))
+        mine, theirs = first.kernel(tmp_path), second.kernel(tmp_path)
+        assert psutil.Process(mine.pid).ppid() == psutil.Process(theirs.pid).ppid() == template.pid
+        first.close()
+        mine.wait(5)
+        assert not mine.is_alive() and theirs.is_alive()
+    theirs.wait(5)
+    assert not theirs.is_alive() and not template.folder.exists()
+    with pytest.raises(RuntimeError, match="the kernel template is gone"):
+        second.kernel(tmp_path)
+
+
+def test_a_file_that_is_not_a_notebook_adds_no_imports(tmp_path):
+    """A build preloads what every notebook beside its catalog imports; a broken one is passed over."""
+    (tmp_path / "broken.ipynb").write_text("not JSON", encoding="utf-8")
+    (tmp_path / "odd.ipynb").write_text('{"cells": [{"cell_type": "code"}, 3]}', encoding="utf-8")
+    assert notebook_imports([tmp_path / "broken.ipynb", tmp_path / "odd.ipynb", tmp_path / "missing.ipynb",
+                             NOTEBOOKS / "sector_gap.ipynb"]) == notebook_imports([NOTEBOOKS / "sector_gap.ipynb"])

@@ -177,14 +177,16 @@ def test_the_catalog_is_read_again_only_when_something_it_reads_changed(notebook
     catalog.write_text(yaml.safe_dump({"notebooks": {"sector_gap": {"title": "Gaps", "data": ["cx_benchmarks"]}},
                                        "reports": [entry]}), encoding="utf-8")
     out = tmp_path / "out"
-    first = uptodate.Stamps(out).catalog(catalog)
+    checks = []  # a build starts its kernel template when told the catalog will be checked
+    first = uptodate.Stamps(out).catalog(catalog, on_check=lambda: checks.append("first"))
     assert [(i.name, i.parameters, i.data) for i in first.instances] == [
         ("gap", entry["parameters"], ("cx_benchmarks",))]
     reads = []
     monkeypatch.setattr(uptodate, "load_catalog", lambda path: reads.append(path) or Catalog([]))
-    assert uptodate.Stamps(out).catalog(catalog) == first and reads == []
+    assert uptodate.Stamps(out).catalog(catalog, on_check=lambda: checks.append("again")) == first and reads == []
     notebook.write_text(notebook.read_text(encoding="utf-8").replace("ACSI", "Forrester"), encoding="utf-8")
-    assert uptodate.Stamps(out).catalog(catalog) == Catalog([]) and reads == [catalog]
+    assert uptodate.Stamps(out).catalog(catalog, on_check=lambda: checks.append("changed")) == Catalog([])
+    assert reads == [catalog] and checks == ["first", "changed"]
 
 
 def test_the_catalogs_checks_validate_each_data_set_once_for_the_whole_build(tmp_path: Path,

@@ -106,3 +106,18 @@ def test_loaded_metadata_is_shared_by_derived_tables_and_refuses_changes() -> No
 def test_libyaml_reads_the_project_files_as_pyyaml_does(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert parse_yaml(text, path.name).data == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def test_a_text_parsed_again_is_not_parsed_again_and_gives_every_caller_its_own_data() -> None:
+    """The registry and the catalog are read in every report: a text already parsed comes from a
+    cache, and a caller that changes its copy changes no other caller's."""
+    from cxlab.data.yamlfile import _parsed_once
+
+    text = "survey:\n  columns:\n    district: Q28\n  periods: [2015, 2016]\n"
+    first = parse_yaml(text, "datasets.yml")
+    hits = _parsed_once.cache_info().hits
+    second = parse_yaml(text, "datasets.yml")
+    assert _parsed_once.cache_info().hits == hits + 1
+    first.data["survey"]["columns"]["district"] = "changed"
+    first.data["survey"]["periods"].append(2017)
+    assert second.data == parse_yaml(text, "datasets.yml").data == yaml.safe_load(text)

@@ -207,7 +207,10 @@ def test_a_figure_laid_out_once_is_the_image_matplotlib_saves():
     buffer = io.BytesIO()
     reference.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(reference)
-    block = figure_block(drawn(), alt="Bars.", caption="Bars", data=pd.DataFrame({"x": [1]}))
+    figure, draws = drawn(), []
+    figure.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    block = figure_block(figure, alt="Bars.", caption="Bars", data=pd.DataFrame({"x": [1]}))
+    assert len(draws) == 1, "saving drew the figure again to lay it out"
     encoded = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", block.html).group(1)
     assert base64.b64decode(encoded) == buffer.getvalue()
 
