@@ -84,31 +84,35 @@ def _dry_run(instances: list, blocked: list, out_dir: Path, force: bool, console
     return 1 if blocked else 0
 
 
-class _EarlyTemplate:
-    """A kernel template started when the catalog must be checked again, so that its imports
-    (seconds) overlap the checks (seconds) instead of following them; closed on leaving."""
+class _EarlyPool:
+    """Local workers started when the catalog must be checked again, so that their start-up
+    (imports: seconds) overlaps the checks (seconds) instead of following them.
+
+    Called by the catalog's read just before its checks; the build closes the pool when done,
+    and leaving closes it in any case (at once on an exception).
+    """
 
     def __init__(self, args: argparse.Namespace) -> None:
-        self._args, self.template = args, None
+        self._args, self.pool = args, None
 
     def __call__(self) -> None:
-        from cxlab.build.batch import kernel_template
+        from cxlab.build.batch import local_pool
         from cxlab.build.paths import folder_problem
 
         out_dir = _out(self._args)
         if self._args.dry_run or self._args.scheduler or folder_problem(out_dir) is not None:
             return
         try:
-            self.template = kernel_template(out_dir, _catalog_path(self._args).parent.glob("*.ipynb"))
+            self.pool = local_pool(out_dir, _catalog_path(self._args).parent.glob("*.ipynb"), self._args.jobs)
         except OSError:  # a folder that cannot hold the build's state: the build will say so
             pass
 
-    def __enter__(self) -> _EarlyTemplate:
+    def __enter__(self) -> _EarlyPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.template is not None:
-            self.template.close()
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self.pool is not None:
+            self.pool.close(abort=kind is not None)
 
 
 def _build(args: argparse.Namespace, console: Console) -> int:
@@ -116,7 +120,7 @@ def _build(args: argparse.Namespace, console: Console) -> int:
     from cxlab.build.progress import BuildProgress, problems, summary
 
     started = time.perf_counter()
-    with _EarlyTemplate(args) as early:
+    with _EarlyPool(args) as early:
         catalog, instances, blocked = _select(args, on_check=early)
         if not instances and not blocked:
             return _nothing_selected(args, console)
@@ -126,7 +130,7 @@ def _build(args: argparse.Namespace, console: Console) -> int:
         with BuildProgress(console) as progress:
             try:
                 outcomes = build(instances, out_dir, jobs=args.jobs, force=args.force, scheduler=args.scheduler,
-                                 index=catalog, progress=progress, template=early.template)
+                                 index=catalog, progress=progress, pool=early.pool)
             except KeyboardInterrupt:
                 built = sum(o.status == "built" for o in progress.finished_outcomes)
                 console.print(f"Interrupted: {built} report(s) built and kept; no report is half-written, "

@@ -33,7 +33,6 @@ from cxlab.data.tablecache import CACHE_VARIABLE, environment_variable, keeping
 
 if TYPE_CHECKING:
     from cxlab.build.executors import DaskPool, LocalPool
-    from cxlab.build.kernels import Template
 
 __all__ = [
     "REPORTS",
@@ -47,7 +46,7 @@ __all__ = [
     "build_one",
     "build",
     "clean_reports",
-    "kernel_template",
+    "local_pool",
 ]
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
@@ -184,39 +183,35 @@ def _kernel_log(out_dir: Path) -> Path:
     return log
 
 
-def kernel_template(out_dir: Path, notebooks: Iterable[Path]) -> Template:
-    """A template for the kernels of a build into ``out_dir`` (batch environment, its table cache),
-    importing what ``notebooks`` import: started before the build knows what it will run, so its
-    imports overlap the catalog's checks.
+def local_pool(out_dir: Path, notebooks: Iterable[Path], jobs: int | None = None) -> LocalPool:
+    """Local workers for a build into ``out_dir``, started now, their kernels importing what
+    ``notebooks`` import: started before the build knows what it will run, so that their start-up
+    overlaps the catalog's checks. Pass it to :func:`build`, which closes it.
 
     Examples
     --------
     >>> import tempfile
     >>> from cxlab.build.catalog import NOTEBOOKS
-    >>> with kernel_template(Path(tempfile.mkdtemp()), [NOTEBOOKS / "sector_gap.ipynb"]) as template:
-    ...     template.address.name
-    'template.sock'
+    >>> with local_pool(Path(tempfile.mkdtemp()), [NOTEBOOKS / "sector_gap.ipynb"], jobs=1) as pool:
+    ...     type(pool).__name__
+    'LocalPool'
     """
-    from cxlab.build.kernels import Template, notebook_imports
+    from cxlab.build.executors import LocalPool, default_jobs
+    from cxlab.build.kernels import notebook_imports
 
     with batch_environment(out_dir):
-        return Template(preload=notebook_imports(notebooks), log=_kernel_log(out_dir))
+        return LocalPool(jobs or default_jobs(), preload=notebook_imports(notebooks), log=_kernel_log(out_dir)).start()
 
 
-def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance],
-          template: Template | None) -> LocalPool | DaskPool:
-    """Workers for ``todo``, whose kernels import what its notebooks import before they start
-    (local workers fork from ``template`` if given)."""
+def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance]) -> LocalPool | DaskPool:
+    """Workers for ``todo``, whose kernels import what its notebooks import before they start."""
     from cxlab.build.executors import DaskPool, LocalPool, default_jobs
     from cxlab.build.kernels import notebook_imports
 
     preload = notebook_imports(i.notebook for i in todo)
     if scheduler:
         return DaskPool(scheduler, preload=preload)
-    jobs = max(1, min(jobs or default_jobs(), len(todo)))
-    if template is not None:
-        return LocalPool(jobs, template=template)
-    return LocalPool(jobs, preload=preload, log=_kernel_log(out_dir))
+    return LocalPool(max(1, min(jobs or default_jobs(), len(todo))), preload=preload, log=_kernel_log(out_dir))
 
 
 def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> Outcome | None:
@@ -249,7 +244,7 @@ def build(
     scheduler: str | None = None,
     index: list[Instance] | None = None,
     progress: Progress | None = None,
-    template: Template | None = None,
+    pool: LocalPool | None = None,
 ) -> list[Outcome]:
     """Build the instances that are out of date, then the index; returns an outcome per instance.
 
@@ -269,9 +264,9 @@ def build(
         The reports ``index.html`` lists (default ``instances``).
     progress : Progress, optional
         Told about waiting, the plan and each report as it finishes.
-    template : Template, optional
-        A running kernel template (:func:`kernel_template`) for the local workers to fork from;
-        the caller closes it. By default the local pool starts its own.
+    pool : LocalPool, optional
+        Local workers started earlier (:func:`local_pool`), used instead of a pool of its own
+        and closed when the reports are done. The caller closes it if the build never comes to run.
 
     Returns
     -------
@@ -294,7 +289,7 @@ def build(
             out_dir.mkdir(parents=True, exist_ok=True)
             with build_lock(out_dir, on_wait=progress.waiting if progress else None):
                 _build_locked(instances, out_dir, outcomes, jobs=jobs, force=force, scheduler=scheduler,
-                              listed=instances if index is None else index, progress=progress, template=template)
+                              listed=instances if index is None else index, progress=progress, pool=pool)
         except OSError as err:
             stopped = fault_text(err)
     if stopped is not None and instances:
@@ -305,7 +300,7 @@ def build(
 
 def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, Outcome], *, jobs: int | None,
                   force: bool, scheduler: str | None, listed: list[Instance], progress: Progress | None,
-                  template: Template | None) -> None:
+                  pool: LocalPool | None) -> None:
     """The build itself, under the lock: ``outcomes`` fills up as reports finish (so a fault keeps them)."""
     stamps, build_date = Stamps(out_dir), now_utc()
     statuses = _plan(stamps, instances, force)
@@ -316,7 +311,7 @@ def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, 
     outcomes.update({s.instance.name: Outcome(s.instance.name, "up to date", 0.0) for s in statuses if s.up_to_date})
     outcomes.update(blocked)
     for outcome in _run([s.instance for s in todo], out_dir, stamps, jobs=jobs, scheduler=scheduler,
-                        build_date=build_date, template=template):
+                        build_date=build_date, pool=pool):
         outcomes[outcome.name] = outcome
         if progress:
             progress.finished(outcome)
@@ -325,13 +320,13 @@ def _build_locked(instances: list[Instance], out_dir: Path, outcomes: dict[str, 
 
 
 def _run(todo: list[Instance], out_dir: Path, stamps: Stamps, *, jobs: int | None, scheduler: str | None,
-         build_date: str, template: Template | None) -> Iterator[Outcome]:
+         build_date: str, pool: LocalPool | None) -> Iterator[Outcome]:
     """Render ``todo``, longest first (as last built), writing each report as it comes back."""
     if not todo:
         return
     by_name = {i.name: i for i in todo}
     longest_first = sorted(todo, key=lambda i: -(stamps.seconds(i.name) or float("inf")))
-    with batch_environment(out_dir), _pool(jobs, scheduler, out_dir, longest_first, template) as pool:
+    with batch_environment(out_dir), pool or _pool(jobs, scheduler, out_dir, longest_first) as pool:
         for rendered in pool.map(longest_first, build_date=build_date, commit=_commit()):
             yield _write(rendered, by_name[rendered.outcome.name], out_dir, stamps)
 

@@ -127,9 +127,9 @@ class _Pool(ABC):
 class LocalPool(_Pool):
     """``jobs`` local worker processes, forking their kernels from one warm template.
 
-    The template is ``template`` (the caller's, left running on close), or one of the pool's own
-    that imports ``preload`` (the modules the notebooks import) before the first report and writes
-    the kernels' log to ``log``.
+    The template imports ``preload`` (the modules the notebooks import) before the first report
+    and writes the kernels' log to ``log``. It starts at once; the workers start with the first
+    report, or at :meth:`start`.
 
     Examples
     --------
@@ -140,13 +140,19 @@ class LocalPool(_Pool):
     ['failed']
     """
 
-    def __init__(self, jobs: int, *, preload: tuple[str, ...] = (), log: Path | None = None,
-                 template: Template | None = None) -> None:
-        self._own = Template(preload=preload, log=log) if template is None else None
+    def __init__(self, jobs: int, *, preload: tuple[str, ...] = (), log: Path | None = None) -> None:
+        self._template = Template(preload=preload, log=log)
+        self._jobs = jobs
         context = multiprocessing.get_context("spawn")
         self._stop = context.Event()
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_local_worker,
-                                         initargs=(self._stop, (template or self._own).address))
+                                         initargs=(self._stop, self._template.address))
+
+    def start(self) -> LocalPool:
+        """Start every worker now (each takes a moment to import), not with the first report."""
+        for _ in range(self._jobs):  # no worker is idle before its start-up ends: each task starts one
+            self._pool.submit(os.getpid)
+        return self
 
     def map(self, instances: Iterable[Instance], *, build_date: str, commit: str | None) -> Iterator[Rendered]:
         """Render every instance, in the given order; yields each result as it is ready."""
@@ -162,8 +168,7 @@ class LocalPool(_Pool):
         if abort:
             self._stop.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._own is not None:
-            self._own.close()
+        self._template.close()
 
 
 class DaskPool(_Pool):

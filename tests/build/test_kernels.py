@@ -103,8 +103,10 @@ def test_ctrl_c_stops_every_kernel_and_leaves_only_whole_files(slow_project: Pat
         kernels = [p for p in family if "cxlab.build.kernels" in " ".join(p.cmdline())]
         templates = [p for p in kernels if p.ppid() == build.pid]
         assert len(templates) == 1 and len(kernels) >= 3  # one template, two running kernels (and spares)
+        workers = [p for p in family if p.ppid() == build.pid and "spawn_main" in " ".join(p.cmdline())]
         checked = (out / ".cxlab-build" / "catalog.json").stat().st_mtime
-        assert templates[0].create_time() < checked  # started before the catalog's checks ended, to overlap them
+        assert len(workers) == 2  # started before the catalog's checks ended, to overlap them:
+        assert max(p.create_time() for p in [*templates, *workers]) < checked
         os.killpg(build.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
         shown, _ = build.communicate(timeout=120)
     finally:
