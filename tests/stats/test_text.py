@@ -61,6 +61,19 @@ def test_themes_without_a_number_use_the_one_stability_chooses():
     pd.testing.assert_frame_equal(found, themes(data, n_themes=4))
 
 
+def test_choosing_the_number_of_themes_then_fitting_them_makes_the_term_matrix_once():
+    """A report runs the stability table, then the themes, on the same comments: one TF-IDF, not two."""
+    from cxlab.stats.text_themes import _term_matrix_of
+
+    data = _texts(200, ["login", "wait", "refund", "mail"], seed=11)
+    before = _term_matrix_of.cache_info().misses
+    table = theme_stability(data, candidates=[3, 4, 5])
+    found = themes(data, n_themes=int(table.loc[table["chosen"], "n_themes"].iloc[0]))
+    assert _term_matrix_of.cache_info().misses == before + 1
+    _term_matrix_of.cache_clear()  # and the result is the one a fresh computation gives
+    pd.testing.assert_frame_equal(found, themes(data, n_themes=found.attrs["n_themes"]))
+
+
 def test_too_few_comments_to_choose_a_number_of_themes_is_an_error():
     with pytest.raises(ValueError, match="30 comments are too few .* at least 60"):
         theme_stability(_texts(30, ["login", "wait"]))
