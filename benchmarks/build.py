@@ -312,11 +312,11 @@ def _where_the_time_goes(result: dict[str, Any]) -> str:
         f"Where cold build 1's time goes ({first['seconds']} s on {jobs} cores, {round(core_seconds, 1)} "
         f"core-seconds): rendering the {n} reports took {round(rendered, 1)} s of the workers' time (each report "
         f"from the moment a worker takes it to its page, as its stamp records; a worker's first report also waits "
-        f"for its kernel template's imports), of which the analyses themselves (the "
+        f"for the kernel template's imports), of which the analyses themselves (the "
         f"floor) are {analyses} s, so kernel start, papermill, messages and the HTML export add "
         f"{round((rendered - analyses) / n, 2)} s a report; the remaining {round(core_seconds - rendered, 1)} "
         f"core-seconds are the start (the catalog's checks, which validate the data sets the reports then read "
-        f"from the table cache, while the other core waits) and the end (one core idle while the other renders the last report). So the analyses alone, spread "
+        f"from the table cache, while the workers and their kernel template start on the other core) and the end (one core idle while the other renders the last report). So the analyses alone, spread "
         f"perfectly over {jobs} cores, would take {round(analyses / jobs, 1)} s: "
         f"{round(result['plain_loop']['seconds'] / (analyses / jobs), 1)}x the plain loop, the most any way of "
         f"running these notebooks could reach here without making the analyses cheaper.",
