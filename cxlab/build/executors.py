@@ -4,8 +4,9 @@ Every worker process keeps one :class:`~cxlab.build.kernels.KernelFactory` for i
 gets a fresh kernel without paying again for kernel start-up and imports. Both pools hand back
 :class:`~cxlab.build.render.Rendered` results as reports finish; the build writes them.
 
-The local pool stops at once when told to (Ctrl-C): every worker kills its template and kernels
-and exits. A worker whose build process disappears does the same. A Dask cluster cannot stop a
+The local pool's workers fork from one template the pool starts. The pool stops at once when told
+to (Ctrl-C): every worker kills its kernels and exits, and the pool kills the template (and with it
+any kernel left). A worker whose build process disappears does the same. A Dask cluster cannot stop a
 task that is running, so on Ctrl-C its running reports finish (and their kernels stop) on the
 workers, and their results are dropped.
 """
