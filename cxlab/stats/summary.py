@@ -172,7 +172,8 @@ def bounded_interval(
     span = ceiling - floor
     mean, se = np.asarray(mean, float), np.asarray(se, float)
     p = (mean - floor) / span
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # far out on the logit scale exp overflows to inf, and the end lands on the scale's end, as it should
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         half = stats.t.ppf(0.5 + confidence / 2, np.asarray(df, float)) * se / span / (p * (1 - p))
         centre = np.log(p / (1 - p))
         low = floor + span / (1 + np.exp(-(centre - half)))

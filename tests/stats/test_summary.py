@@ -270,3 +270,17 @@ def test_integer_answers_are_tallied_in_blocks_as_the_float_path_sums_them():
         assert tallied["n"].tolist() == summed["n"].tolist() == df.assign(q=answers).groupby(
             ["unit", "wave"], observed=False)["q"].count().tolist()
         pd.testing.assert_frame_equal(tallied, summed, check_exact=False, rtol=1e-10)
+
+
+def test_an_interval_far_out_on_the_logit_scale_ends_on_the_scale_without_a_warning():
+    """A mean a hair above the floor with a wide standard error: exp overflows, the end is the floor."""
+    import warnings
+
+    from cxlab.stats.summary import bounded_interval
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the Dask test of weighted summaries met this as a RuntimeWarning
+        low, high = bounded_interval(np.array([0.0001, 99.9999]), np.array([1.0, 1.0]), np.array([50, 50]))
+    assert low[0] == 0.0 and high[1] == 100.0
+    centre, half = np.log(1e-6 / (1 - 1e-6)), stats.t.ppf(0.975, 50) * 0.01 / (1e-6 * (1 - 1e-6))
+    assert high[0] == pytest.approx(100 * expit(centre + half), rel=1e-9)
