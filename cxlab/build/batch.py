@@ -196,22 +196,28 @@ def local_pool(out_dir: Path, notebooks: Iterable[Path], jobs: int | None = None
     ...     type(pool).__name__
     'LocalPool'
     """
-    from cxlab.build.executors import LocalPool, default_jobs
-    from cxlab.build.kernels import notebook_imports
+    from cxlab.build.executors import default_jobs
 
     with batch_environment(out_dir):
-        return LocalPool(jobs or default_jobs(), preload=notebook_imports(notebooks), log=_kernel_log(out_dir)).start()
+        return _local_pool(out_dir, notebooks, jobs or default_jobs()).start()
+
+
+def _local_pool(out_dir: Path, notebooks: Iterable[Path], jobs: int) -> LocalPool:
+    """``jobs`` local workers whose kernels import what ``notebooks`` import, logging to the build's state."""
+    from cxlab.build.executors import LocalPool
+    from cxlab.build.kernels import notebook_imports
+
+    return LocalPool(jobs, preload=notebook_imports(notebooks), log=_kernel_log(out_dir))
 
 
 def _pool(jobs: int | None, scheduler: str | None, out_dir: Path, todo: list[Instance]) -> LocalPool | DaskPool:
     """Workers for ``todo``, whose kernels import what its notebooks import before they start."""
-    from cxlab.build.executors import DaskPool, LocalPool, default_jobs
+    from cxlab.build.executors import DaskPool, default_jobs
     from cxlab.build.kernels import notebook_imports
 
-    preload = notebook_imports(i.notebook for i in todo)
     if scheduler:
-        return DaskPool(scheduler, preload=preload)
-    return LocalPool(max(1, min(jobs or default_jobs(), len(todo))), preload=preload, log=_kernel_log(out_dir))
+        return DaskPool(scheduler, preload=notebook_imports(i.notebook for i in todo))
+    return _local_pool(out_dir, (i.notebook for i in todo), max(1, min(jobs or default_jobs(), len(todo))))
 
 
 def _write_index(listed: list[Instance], out_dir: Path, stamps: Stamps, build_date: str) -> Outcome | None:

@@ -218,6 +218,7 @@ class Template:
     def __init__(self, *, preload: Iterable[str] = (), log: Path | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="cxlab-kernels-"))
         self.address = self.folder / "template.sock"
+        self._closing, self._closed = threading.Lock(), False
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener, \
                 open(log, "a", encoding="utf-8") if log else open(os.devnull, "w") as stderr:
             listener.bind(str(self.address))
@@ -234,8 +235,20 @@ class Template:
         """The process id of the template (its process group holds every kernel forked from it)."""
         return self._process.pid
 
+    @property
+    def returncode(self) -> int | None:
+        """The template's exit code once it has ended, else None."""
+        return self._process.poll()
+
     def close(self) -> None:
-        """Kill the template and every kernel forked from it; safe to call from any thread."""
+        """Kill the template and every kernel forked from it; safe to call from any thread, and again.
+
+        Only the first call kills: once the template is reaped its process id may be another's.
+        """
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
         try:
             os.killpg(self._process.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -321,7 +334,7 @@ class KernelFactory:
             reply = ""
         if not reply:
             connection_file.unlink(missing_ok=True)
-            exited = self._own._process.poll() if self._own is not None else None
+            exited = self._own.returncode if self._own is not None else None
             raise RuntimeError("the kernel template is gone"
                                + (f" (it exited with code {exited})" if exited is not None else ""))
         self._forked.append(ForkedKernel(json.loads(reply)["pid"], connection_file, cwd))

@@ -194,7 +194,7 @@ def add_glossary(page: str) -> str:
                 else:
                     skipped.append(tag)
             continue
-        if skipped or part.isspace() or not part:  # most parts are the white space between tags
+        if skipped or not part.strip():  # most parts are the white space between tags
             continue
         pieces, last = [], 0
         for begin, finish, term in _matches(part):
