@@ -21,7 +21,7 @@ from cxlab.report.glossary import add_glossary
 
 if TYPE_CHECKING:  # nbformat and nbconvert are imported where a page is made: a no-op build needs neither
     import nbformat
-    from nbconvert import HTMLExporter
+    from cxlab.report.exporter import PlainHTMLExporter
 
 __all__ = [
     "TEMPLATES",
@@ -108,12 +108,16 @@ def export_html(nb: nbformat.NotebookNode, *, title: str) -> str:
 
 
 @functools.cache
-def _exporter() -> HTMLExporter:
-    """The one exporter of this process: its templates are compiled once, not for every page."""
-    from nbconvert import HTMLExporter
+def _exporter() -> PlainHTMLExporter:
+    """The one exporter of this process: its templates are compiled once, not for every page.
 
-    return HTMLExporter(
+    The notebook is validated once, after all preprocessors (nbconvert's default: after each).
+    """
+    from cxlab.report.exporter import PlainHTMLExporter
+
+    return PlainHTMLExporter(
         template_name="cxlab_report",
+        optimistic_validation=True,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,

@@ -186,6 +186,24 @@ def test_the_exporter_kept_between_pages_gives_each_page_as_a_fresh_one_would():
     assert export_html(second, title="U") == alone
 
 
+def test_a_page_is_the_document_nbconverts_html_exporter_makes():
+    """The exporter without BeautifulSoup pass gives the page nbconvert's HTMLExporter
+    gives with the same template and options: the same document, only written more plainly."""
+    from nbconvert import HTMLExporter
+
+    from cxlab.report import export
+
+    nb, resources = _notebook(title="T", lower="A", upper="B"), {"metadata": {"name": "T"}, "csp": CSP}
+    nbconverts = HTMLExporter(
+        template_name="cxlab_report", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
+        exclude_input_prompt=True, exclude_output_prompt=True, exclude_anchor_links=True,
+        filters={"no_empty_headers": export.no_empty_headers, "json_text": export.json_text},
+    ).from_notebook_node(nb, resources=dict(resources))[0]
+    ours = export._exporter().from_notebook_node(nb, resources=dict(resources))[0]
+    assert str(BeautifulSoup(ours, features="html.parser")) == nbconverts
+    assert 'id="Key-findings"' not in ours and "<h2>Key findings</h2>" in ours
+
+
 def test_a_figure_laid_out_once_is_the_image_matplotlib_saves():
     """figure_block runs the layout engine itself, so saving draws once: the PNG must not change."""
     import io
