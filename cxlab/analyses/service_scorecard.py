@@ -398,14 +398,15 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
     quarters = sorted(set(a11["period"]) | set(left_out["period"]))
     first = min(set(summary["period"]) | set(left_out["period"]))
     shown = [q for q in quarters if first <= q <= latest]
-    changes_view = pd.DataFrame() if changes.empty else _labelled(changes)
     return Scorecard(
         summary=summary, changes=changes, standing=standing, volume=volume,
         findings=findings_block([f for f in found if f is not None]),
         drivers_chart=plots.trend_lines_chart(summary, series="measure", period="period",
                                               title=f"A-11 drivers by quarter: {service}",
                                               periods=shown),
-        changes_table=table_block(_changes_view(changes_view), caption=f"Change in {latest}, by driver"),
+        changes_table=(table_block(_changes_view(_labelled(changes)), caption=f"Change in {latest}, by driver")
+                       if len(changes) else note_block(f"No driver is compared with an earlier quarter in {latest}: "
+                                                       "the key findings say why.")),
         standing_chart=plots.estimate_chart(
             standing.assign(mean=standing["diff"], n=standing["n_a"]),
             label="measure", title=f"{latest}: this service minus all other federal services",
@@ -421,8 +422,6 @@ def run(*, agency: str, service: str, min_n: int = MIN_N, min_difference: float 
 
 
 def _changes_view(changes: pd.DataFrame) -> pd.DataFrame:
-    if changes.empty:
-        return pd.DataFrame({"Driver": [], "Compared with": [], "Change": []})
     return pd.DataFrame({
         "Driver": changes["measure"], "Compared with": changes["group_b"] + " (" + changes["comparison"] + ")",
         "Respondents compared (now / then)": [f"{a:,} / {b:,}" for a, b in zip(changes["n_a"], changes["n_b"])],

@@ -64,6 +64,8 @@ def test_a_service_with_a_single_quarter_says_no_change_can_be_reported(a11):
     card = service_scorecard.run(agency="Department of Homeland Security", service="Getting help from TSA", a11=a11)
     assert card.changes.empty
     assert "There is no earlier quarter to compare FY2023-Q1 with, so no change is reported." in _findings(card.findings)
+    assert "<table" not in card.changes_table.html  # no table of headers alone
+    assert "No driver is compared with an earlier quarter in FY2023-Q1" in card.changes_table.text
 
 
 def test_a_service_below_min_n_is_suppressed_and_says_so(a11):

@@ -1,4 +1,5 @@
-"""Every built page as a reader reads it: no negative zero, no NaN and no code name in its words or tables."""
+"""Every built page as a reader reads it: no negative zero, no NaN and no code name in its words or tables,
+and no table without rows."""
 
 from __future__ import annotations
 
@@ -35,3 +36,15 @@ def test_no_page_shows_a_negative_zero_a_nan_or_a_code_name(built_catalog) -> No
             found[instance.name] = hits[:3]
     assert found == {}
 
+
+
+def test_no_page_shows_a_table_without_rows(built_catalog) -> None:
+    """A table of headers alone tells a reader nothing (six scorecards showed one where no quarter compared)."""
+    out, instances = built_catalog
+    empty = {}
+    for instance in instances:
+        page = BeautifulSoup((out / f"{instance.name}.html").read_text(encoding="utf-8"), "html.parser")
+        captions = [t.caption.get_text() if t.caption else "" for t in page.select("table") if not t.select("tbody tr")]
+        if captions:
+            empty[instance.name] = captions
+    assert empty == {}
