@@ -140,10 +140,14 @@ def floor(patterns: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="cxlab-floor-") as tables:
         env = {**os.environ, "CXLAB_TABLE_CACHE": tables, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1"}
-        result = timed([[sys.executable, __file__, "--floor-only", *[a for p in patterns for a in ("--only", p)]]],
-                       env=env)
-    measured = json.loads(result.pop("last_output").strip().splitlines()[-1])
-    return {**result, **measured}
+        timing, measured = _apart(["--floor-only", *[a for p in patterns for a in ("--only", p)]], env=env)
+    return {**timing, **measured}
+
+
+def _apart(arguments: list[str], **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run this script with ``arguments`` in a fresh process: its timing and peaks, and the JSON it printed last."""
+    timing = timed([[sys.executable, __file__, *arguments]], **kwargs)
+    return timing, json.loads(timing.pop("last_output").strip().splitlines()[-1])
 
 
 def run_floor(patterns: list[str]) -> dict[str, Any]:
@@ -183,9 +187,8 @@ def pipeline(instances: list[Instance]) -> dict[str, Any]:
     cells = [_cells(i.notebook) for i in instances]
     code = round(statistics.mean(c for c, _ in cells))
     prose = round(statistics.mean(p for _, p in cells))
-    result = timed([[sys.executable, __file__, "--pipeline-only", str(code), str(prose)]])
-    return {"code_cells": code, "markdown_cells": prose,
-            **json.loads(result.pop("last_output").strip().splitlines()[-1])}
+    _, measured = _apart(["--pipeline-only", str(code), str(prose)])
+    return {"code_cells": code, "markdown_cells": prose, **measured}
 
 
 def _cells(notebook: Path) -> tuple[int, int]:
@@ -221,7 +224,8 @@ def run_pipeline(code: int, prose: int, renders: int = 40) -> dict[str, Any]:
             busy = _busy_seconds()
             factory = KernelFactory(preload=notebook_imports(NOTEBOOKS.glob("*.ipynb")))
             render(instance, build_date="today", commit=None, kernels=factory)  # the start, and one report
-            start, busy = _busy_seconds() - busy, _busy_seconds()
+            now = _busy_seconds()
+            start, busy = now - busy, now
             outcomes = [render(instance, build_date="today", commit=None, kernels=factory).outcome.status
                         for _ in range(renders)]
             each = (_busy_seconds() - busy) / renders

@@ -37,7 +37,6 @@ def test_no_page_shows_a_negative_zero_a_nan_or_a_code_name(built_catalog) -> No
     assert found == {}
 
 
-
 def test_no_page_shows_a_table_without_rows(built_catalog) -> None:
     """A table of headers alone tells a reader nothing (six scorecards showed one where no quarter compared)."""
     out, instances = built_catalog

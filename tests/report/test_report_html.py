@@ -194,12 +194,9 @@ def test_a_page_is_the_document_nbconverts_html_exporter_makes():
     from cxlab.report import export
 
     nb, resources = _notebook(title="T", lower="A", upper="B"), {"metadata": {"name": "T"}, "csp": CSP}
-    nbconverts = HTMLExporter(
-        template_name="cxlab_report", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
-        exclude_input_prompt=True, exclude_output_prompt=True, exclude_anchor_links=True,
-        filters={"no_empty_headers": export.no_empty_headers, "json_text": export.json_text},
-    ).from_notebook_node(nb, resources=dict(resources))[0]
-    ours = export._exporter().from_notebook_node(nb, resources=dict(resources))[0]
+    configured = export._exporter.__wrapped__  # a fresh exporter, configured as the pages' one
+    nbconverts = HTMLExporter.from_notebook_node(configured(), nb, resources=dict(resources))[0]
+    ours = configured().from_notebook_node(nb, resources=dict(resources))[0]
     assert str(BeautifulSoup(ours, features="html.parser")) == nbconverts
     assert 'id="Key-findings"' not in ours and "<h2>Key findings</h2>" in ours
 
